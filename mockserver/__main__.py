@@ -1,0 +1,7 @@
+"""`python -m mockserver`."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,47 @@
+"""Parse and check `Authorization: Bearer <token>` (RFC 6750 §2.1, RFC 7235 §2.1)."""
+
+from __future__ import annotations
+
+import re
+
+from werkzeug.datastructures import Authorization
+
+from .errors import OAuthError
+from .tokens import TokenRecord, TokenRejected, TokenStore
+
+__all__ = ["B64TOKEN", "authenticate_header", "check_permission", "parse_bearer"]
+
+# RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+B64TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
+
+
+def parse_bearer(header: str | None) -> str:
+    """The token of a Bearer header; werkzeug parses, the b64token syntax is checked here.
+
+    werkzeug accepts `Bearer a b` (token "a b") and a bare `Bearer` (token ""), so both are
+    refused here as malformed.
+    """
+    if header is None or not header.strip():
+        raise OAuthError.missing_token("this request needs an Authorization: Bearer header")
+    parsed = Authorization.from_header(header)
+    if parsed is None or parsed.type != "bearer":
+        raise OAuthError.missing_token("the Authorization header must use the Bearer scheme")
+    token = parsed.token or ""
+    if not B64TOKEN.fullmatch(token):
+        raise OAuthError.invalid_request(
+            "the Bearer token is missing or malformed (RFC 6750 section 2.1)", challenge=True
+        )
+    return token
+
+
+def authenticate_header(header: str | None, store: TokenStore) -> TokenRecord:
+    token = parse_bearer(header)
+    try:
+        return store.authenticate(token)
+    except TokenRejected as rejected:
+        raise OAuthError.invalid_token(rejected.problem.value) from None
+
+
+def check_permission(record: TokenRecord, permission: str | None) -> None:
+    if permission and permission not in record.permissions:
+        raise OAuthError.insufficient_scope(permission)

@@ -1,0 +1,61 @@
+"""The command line: flags -> Settings -> a served mock."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from .settings import ConfigError, Settings, load_settings
+
+__all__ = ["build_parser", "main", "settings_from_args"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mockserver",
+        description="A mock of the platform's token endpoint and Bearer-protected API.",
+        epilog="Every flag also reads from MOCKSERVER_<NAME> (e.g. MOCKSERVER_TOKEN_TTL) "
+        "and from a TOML config file; flags win.",
+    )
+    add = parser.add_argument
+    add("--config", metavar="FILE", help="TOML file of settings (also MOCKSERVER_CONFIG)")
+    add("--host", help="address to bind (default 127.0.0.1)")
+    add("--port", type=int, help="port to bind (default 8080; 0 for any free port)")
+    add("--token-ttl", type=int, metavar="SECONDS", help="token lifetime (default 3600)")
+    add("--users", metavar="FILE", help="users JSON file (default: the bundled demo users)")
+    add("--routes", metavar="FILE", help="protected routes JSON file")
+    add("--fake-users", type=int, metavar="N", help="add N users made by faker from --seed")
+    add("--seed", type=int, help="seed for faker-made users and route data (default 1234)")
+    add("--realm", help="realm named in WWW-Authenticate challenges")
+    add("--invalid-grant-status", type=int, choices=(400, 401), help="status for bad logins")
+    add(
+        "--no-control",
+        dest="control",
+        action="store_const",
+        const=False,
+        help="turn off the /_mock/ control API",
+    )
+    add("--quiet", dest="log_requests", action="store_const", const=False, help="no log line per request")
+    return parser
+
+
+def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
+    args = vars(build_parser().parse_args(argv))
+    config_file = args.pop("config")
+    return load_settings(config_file=config_file, environ=os.environ, overrides=args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        settings = settings_from_args(argv)
+    except ConfigError as error:
+        print(f"mockserver: {error}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    from .serve import serve
+
+    serve(settings)
+    return 0

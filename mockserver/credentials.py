@@ -1,0 +1,82 @@
+"""Read username and password from a form body, a JSON body or the query string."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from flask import Request
+from werkzeug.datastructures import MultiDict
+
+from .errors import OAuthError
+
+__all__ = ["Credentials", "read_credentials"]
+
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+JSON_TYPES = frozenset({"application/json"})
+_FIELDS = ("username", "password")
+_MAX_JSON_DEPTH = 8
+
+
+@dataclass(frozen=True)
+class Credentials:
+    username: str
+    password: str
+
+
+def read_credentials(request: Request) -> Credentials:
+    """One value per field across body and query; RFC 6749 §3.1 forbids repeating a parameter."""
+    sources = [request.args, _body_fields(request)]
+    values = {}
+    for name in _FIELDS:
+        found = [value for source in sources for value in source.getlist(name)]
+        if len(found) > 1:
+            raise OAuthError.invalid_request(f"the parameter {name!r} is given more than once")
+        if not found or found[0] == "":
+            raise OAuthError.invalid_request(f"the parameter {name!r} is missing")
+        values[name] = _checked(name, found[0])
+    return Credentials(**values)
+
+
+def _body_fields(request: Request) -> MultiDict[str, object]:
+    if not request.content_length and not request.headers.get("Transfer-Encoding"):
+        return MultiDict()
+    mimetype = request.mimetype
+    if mimetype in FORM_TYPES:
+        return request.form
+    if mimetype in JSON_TYPES or mimetype.endswith("+json"):
+        return MultiDict(_json_object(request.get_data()))
+    raise OAuthError.invalid_request(
+        f"unsupported content type {mimetype or 'none'!r}: send "
+        "application/x-www-form-urlencoded, multipart/form-data or application/json"
+    )
+
+
+def _json_object(raw: bytes) -> dict[str, object]:
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise OAuthError.invalid_request("the body is not valid UTF-8 JSON") from None
+    if not isinstance(data, dict):
+        raise OAuthError.invalid_request("the JSON body must be an object")
+    if _depth(data) > _MAX_JSON_DEPTH:
+        raise OAuthError.invalid_request("the JSON body is nested too deeply")
+    return data
+
+
+def _depth(value: object) -> int:
+    if isinstance(value, dict):
+        return 1 + max(map(_depth, value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max(map(_depth, value), default=0)
+    return 0
+
+
+def _checked(name: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise OAuthError.invalid_request(f"the parameter {name!r} must be a string")
+    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in value):
+        raise OAuthError.invalid_request(f"the parameter {name!r} holds control characters")
+    if "\ufffd" in value:
+        raise OAuthError.invalid_request(f"the parameter {name!r} is not valid UTF-8")
+    return value

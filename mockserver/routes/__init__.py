@@ -1,0 +1,1 @@
+"""One blueprint per audience: clients getting tokens, API callers, and tests driving the mock."""

@@ -1,0 +1,53 @@
+"""The protected API: /me and the routes declared in the routes data file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+from ..bearer import authenticate_header, check_permission
+from ..routes_file import RouteSpec
+from ..state import state
+from ..tokens import TokenRecord
+
+__all__ = ["make_blueprint"]
+
+
+def authorize(permission: str | None) -> TokenRecord:
+    """The caller's token record, or the RFC 6750 error that refuses the call."""
+    mock = state()
+    record = authenticate_header(request.headers.get("Authorization"), mock.tokens)
+    check_permission(record, permission)
+    return record
+
+
+def make_blueprint(routes: list[RouteSpec]) -> Blueprint:
+    blueprint = Blueprint("api", __name__)
+
+    @blueprint.get("/me")
+    def me() -> Response:
+        record = authorize(None)
+        return jsonify(
+            username=record.username,
+            permissions=sorted(record.permissions),
+            expires_at=int(record.expires_at),
+        )
+
+    for spec in routes:
+        blueprint.add_url_rule(
+            spec.path, endpoint=spec.endpoint, view_func=_declared_view(spec), methods=[spec.method]
+        )
+    return blueprint
+
+
+def _declared_view(spec: RouteSpec) -> Any:
+    def view(**_path_values: str) -> Response:
+        authorize(spec.permission)
+        if spec.status == 204 or spec.body is None:
+            return Response(status=spec.status)
+        response = jsonify(spec.body)
+        response.status_code = spec.status
+        return response
+
+    return view

@@ -1,0 +1,36 @@
+"""POST /authorization: username and password in, a Bearer token out (RFC 6749 §4.3, §5.1)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request
+
+from ..credentials import read_credentials
+from ..errors import OAuthError
+from ..state import state
+
+__all__ = ["blueprint"]
+
+blueprint = Blueprint("authorization", __name__)
+
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+@blueprint.post("/authorization")
+def issue_token() -> Response:
+    mock = state()
+    credentials = read_credentials(request)
+    user = mock.users.verify(credentials.username, credentials.password)
+    status = mock.settings.invalid_grant_status
+    if user is None:
+        raise OAuthError.invalid_grant("the username or password is wrong", status=status)
+    if user.disabled:
+        raise OAuthError.invalid_grant("this user is disabled", status=status)
+    issued = mock.tokens.issue(user.username, user.permissions)
+    response = jsonify(
+        token_type="Bearer",  # noqa: S106 - the scheme name, not a secret
+        access_token=issued.access_token,
+        expires_in=issued.expires_in,
+        scope=" ".join(sorted(user.permissions)),
+    )
+    response.headers.update(NO_STORE)
+    return response

@@ -1,0 +1,146 @@
+"""One frozen Settings, read once: defaults < config file < MOCKSERVER_* environment < CLI flags."""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from .fixtures import fixture_path
+
+__all__ = ["ENV_PREFIX", "ConfigError", "Settings", "load_settings"]
+
+ENV_PREFIX = "MOCKSERVER_"
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class ConfigError(ValueError):
+    """A setting is missing or wrong; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the mock can be told. Every field has a default that makes a usable mock."""
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    token_ttl: int = 3600
+    users: Path = dataclasses.field(default_factory=lambda: fixture_path("users.json"))
+    routes: Path = dataclasses.field(default_factory=lambda: fixture_path("routes.json"))
+    fake_users: int = 0
+    seed: int = 1234
+    realm: str = "authcontract-mock"
+    control: bool = True
+    invalid_grant_status: int = 400
+    journal_size: int = 1000
+    log_requests: bool = True
+
+    def __post_init__(self) -> None:
+        _require(0 <= self.port <= 65535, "port", "must be between 0 and 65535")
+        _require(self.token_ttl > 0, "token_ttl", "must be a positive number of seconds")
+        _require(self.fake_users >= 0, "fake_users", "must not be negative")
+        _require(self.journal_size > 0, "journal_size", "must be positive")
+        _require(
+            self.invalid_grant_status in (400, 401),
+            "invalid_grant_status",
+            "must be 400 or 401 (RFC 6749 §5.2)",
+        )
+        _require(bool(self.realm) and '"' not in self.realm, "realm", "must be non-empty, no quotes")
+        for name in ("users", "routes"):
+            path = getattr(self, name)
+            _require(Path(path).is_file(), name, f"no such file: {path}")
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with some settings changed, coerced and validated like any other layer."""
+        return dataclasses.replace(self, **_coerce_all(changes, source="argument"))
+
+
+def _require(condition: bool, name: str, message: str) -> None:
+    if not condition:
+        raise ConfigError(f"setting {name!r} {message}")
+
+
+def load_settings(
+    *,
+    config_file: str | Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Apply each layer in order; later layers win. The only reader of the environment."""
+    environ = {} if environ is None else environ
+    layers: dict[str, Any] = {}
+    config_file = config_file or environ.get(f"{ENV_PREFIX}CONFIG")
+    if config_file:
+        layers.update(_coerce_all(_read_config_file(Path(config_file)), source=str(config_file)))
+    layers.update(_coerce_all(_from_environ(environ), source="environment"))
+    layers.update(_coerce_all({k: v for k, v in (overrides or {}).items() if v is not None}, "flag"))
+    return Settings(**layers)
+
+
+def _read_config_file(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+    section = data.get("mockserver", data)
+    return {key.replace("-", "_"): value for key, value in section.items()}
+
+
+def _from_environ(environ: Mapping[str, str]) -> dict[str, str]:
+    known = {field.name for field in fields(Settings)}
+    found = {}
+    for key, value in environ.items():
+        if key.startswith(ENV_PREFIX) and key != f"{ENV_PREFIX}CONFIG":
+            name = key[len(ENV_PREFIX) :].lower()
+            if name not in known:
+                raise ConfigError(f"unknown setting in environment: {key}")
+            found[name] = value
+    return found
+
+
+def _coerce_all(values: Mapping[str, Any], source: str) -> dict[str, Any]:
+    hints = typing.get_type_hints(Settings)
+    coerced = {}
+    for name, value in values.items():
+        if name not in hints:
+            raise ConfigError(f"unknown setting {name!r} (from {source})")
+        coerced[name] = _coerce(name, value, hints[name], source)
+    return coerced
+
+
+def _coerce(name: str, value: Any, hint: Any, source: str) -> Any:
+    target = _plain_type(hint)
+    try:
+        if target is bool:
+            return _to_bool(value)
+        if target is int and isinstance(value, bool):
+            raise ValueError("a boolean is not a number")
+        return target(value)
+    except (TypeError, ValueError):
+        kind = getattr(target, "__name__", str(target))
+        raise ConfigError(f"setting {name!r} (from {source}) must be {kind}, got {value!r}") from None
+
+
+def _plain_type(hint: Any) -> Any:
+    if isinstance(hint, types.UnionType):
+        return next(arg for arg in typing.get_args(hint) if arg is not type(None))
+    return hint
+
+
+def _to_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(text)
