@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from urllib.parse import unquote_to_bytes
 
 from flask import Request
 from werkzeug.datastructures import MultiDict
@@ -26,6 +27,7 @@ class Credentials:
 
 def read_credentials(request: Request) -> Credentials:
     """One value per field across body and query; RFC 6749 §3.1 forbids repeating a parameter."""
+    _require_utf8(request.query_string, "query string")
     sources = [request.args, _body_fields(request)]
     values = {}
     for name in _FIELDS:
@@ -42,6 +44,8 @@ def _body_fields(request: Request) -> MultiDict[str, object]:
     if not request.content_length and not request.headers.get("Transfer-Encoding"):
         return MultiDict()
     mimetype = request.mimetype
+    if mimetype == "application/x-www-form-urlencoded":
+        _require_utf8(request.get_data(cache=True), "body")
     if mimetype in FORM_TYPES:
         return request.form
     if mimetype in JSON_TYPES or mimetype.endswith("+json"):
@@ -50,6 +54,14 @@ def _body_fields(request: Request) -> MultiDict[str, object]:
         f"unsupported content type {mimetype or 'none'!r}: send "
         "application/x-www-form-urlencoded, multipart/form-data or application/json"
     )
+
+
+def _require_utf8(urlencoded: bytes, where: str) -> None:
+    """werkzeug decodes bad UTF-8 leniently, to U+FFFD; a login should be refused instead."""
+    try:
+        unquote_to_bytes(urlencoded.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        raise OAuthError.invalid_request(f"the {where} is not valid UTF-8") from None
 
 
 def _json_object(raw: bytes) -> dict[str, object]:
@@ -77,6 +89,4 @@ def _checked(name: str, value: object) -> str:
         raise OAuthError.invalid_request(f"the parameter {name!r} must be a string")
     if any(ord(char) < 0x20 or ord(char) == 0x7F for char in value):
         raise OAuthError.invalid_request(f"the parameter {name!r} holds control characters")
-    if "\ufffd" in value:
-        raise OAuthError.invalid_request(f"the parameter {name!r} is not valid UTF-8")
     return value

@@ -15,6 +15,8 @@ from .state import EXTENSION_KEY, MockState
 
 __all__ = ["MockServer", "QuietRequestHandler"]
 
+POLL_INTERVAL = 0.02  # how soon stop() is noticed; the default half second slows every test
+
 
 class QuietRequestHandler(WSGIRequestHandler):
     """werkzeug's access log prints the raw query string, passwords included; the app logs instead."""
@@ -68,7 +70,10 @@ class MockServer:
             self._host, self._port, self.app, threaded=True, request_handler=QuietRequestHandler
         )
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name=f"mockserver:{self.port}", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": POLL_INTERVAL},
+            name=f"mockserver:{self.port}",
+            daemon=True,
         )
         self._thread.start()
         return self

@@ -122,7 +122,7 @@ class TokenStore:
 
     def _purge(self, now: float) -> int:
         horizon = now - self._ttl
-        stale = [key for key, record in self._records.items() if record.expires_at <= horizon]
+        stale = [key for key, record in self._records.items() if record.expires_at < horizon]
         for key in stale:
             del self._records[key]
         self._next_purge = now + min(self._ttl, 60)

@@ -77,7 +77,11 @@ def load_users(path: Path) -> list[User]:
 
 
 def fake_users(count: int, seed: int, permissions: Iterable[str]) -> list[User]:
-    """`count` users made by faker from `seed`: the same users on every run."""
+    """`count` users made by faker from `seed`: the same users on every run.
+
+    Each password is `<username>-password`, like the demo users', so a developer can log in as
+    any user the control API lists.
+    """
     from faker import Faker
 
     faker = Faker()
@@ -86,11 +90,6 @@ def fake_users(count: int, seed: int, permissions: Iterable[str]) -> list[User]:
     users = []
     for _ in range(count):
         granted = faker.random_sample(pool, length=faker.random_int(1, len(pool))) if pool else []
-        users.append(
-            User(
-                username=faker.unique.user_name(),
-                password=faker.password(length=16),
-                permissions=frozenset(granted),
-            )
-        )
+        username = faker.unique.user_name()
+        users.append(User(username, f"{username}-password", frozenset(granted)))
     return users

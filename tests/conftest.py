@@ -1,0 +1,65 @@
+"""Fixtures for the project's own tests: a mock on a manual clock, reached in-process or over HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+
+from mockserver import ManualClock, MockServer, Settings, create_app
+from mockserver.state import MockState
+
+from .transport import HttpTransport, TestClientTransport, Transport
+
+DEMO = ("demo", "demo-password")
+VIEWER = ("viewer", "viewer-password")
+
+
+@pytest.fixture
+def settings() -> Settings:
+    """Override in a test module to run the same tests on other settings."""
+    return Settings(log_requests=False)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+def app(settings: Settings, clock: ManualClock) -> Flask:
+    return create_app(settings, clock=clock)
+
+
+@pytest.fixture
+def mock(app: Flask) -> MockState:
+    return app.extensions["mockserver"]
+
+
+@pytest.fixture
+def server(app: Flask) -> Iterator[MockServer]:
+    with MockServer(app=app) as running:
+        yield running
+
+
+@pytest.fixture(params=["test-client", "http"])
+def api(request: pytest.FixtureRequest, app: Flask) -> Iterator[Transport]:
+    """Each test using this runs twice: through Flask's test client and over a real socket."""
+    if request.param == "test-client":
+        yield TestClientTransport(app.test_client())
+        return
+    with MockServer(app=app) as running:
+        transport = HttpTransport(running.url)
+        yield transport
+        transport.close()
+
+
+def login(api: Transport, username: str = DEMO[0], password: str = DEMO[1]) -> str:
+    reply = api.request("POST", "/authorization", data={"username": username, "password": password})
+    assert reply.status == 200, reply.text
+    return reply.body["access_token"]
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
