@@ -9,8 +9,8 @@ from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from .clock import Clock, ShiftedClock
+from .data import fixture_path, load_yaml
 from .errors import OAuthError
-from .fixtures import fixture_path, load_yaml
 from .journal import Journal, entry_from
 from .redaction import redact_query
 from .routes import api, authorization, control

@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from .fixtures import fixture_path
+from .data import fixture_path
 
 __all__ = ["ENV_PREFIX", "ConfigError", "Settings", "load_settings"]
 

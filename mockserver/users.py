@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .fixtures import load_json
+from .data import load_json
 
 __all__ = ["User", "UserDirectory", "fake_users", "load_users"]
 

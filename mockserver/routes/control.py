@@ -7,8 +7,8 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 from jsonschema import Draft202012Validator
 
+from ..data import fixture_path, load_json
 from ..errors import OAuthError
-from ..fixtures import fixture_path, load_json
 from ..state import state
 from ..users import User
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-__all__ = ["fixture_path", "load_json", "load_yaml"]
+__all__ = ["fixture_path", "fixtures_dir", "load_json", "load_yaml"]
 
 _PACKAGE = Path(__file__).resolve().parent
 _CANDIDATES = (_PACKAGE / "fixtures", _PACKAGE.parent / "fixtures")
