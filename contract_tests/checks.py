@@ -1,0 +1,165 @@
+"""Named checks whose failures explain themselves: check, clause, expected, actual, the exchange.
+
+A failing check raises ContractViolation, an AssertionError whose text is already redacted.
+conftest.py shows that text alone, with no traceback and no local variables, so a token held in
+a variable cannot reach the terminal or a junit report through pytest's own display.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import requests
+from jsonschema import Draft202012Validator
+from jsonschema.validators import extend
+
+from .redaction import redact
+from .schemas import token_response_schema
+
+__all__ = [
+    "MISSING",
+    "AdvisoryWarning",
+    "Clause",
+    "ContractViolation",
+    "describe",
+    "expect",
+    "expect_refused",
+    "expect_schema",
+    "json_body",
+    "media_type",
+    "status_text",
+]
+
+BODY_LIMIT = 300
+RELEVANT_HEADERS = ("Content-Type", "Cache-Control", "Pragma", "WWW-Authenticate", "Location", "Allow")
+MARKERS = ("contract", "rfc", "advisory")
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "<absent>"
+
+
+MISSING: Any = _Missing()
+
+
+class ContractViolation(AssertionError):
+    """A check failed. The message is complete and redacted; nothing else is worth showing."""
+
+
+@dataclass(frozen=True)
+class Clause:
+    """What a test enforces: its name, the sentence or section it cites, and its marker."""
+
+    name: str
+    source: str
+    level: str
+
+    @classmethod
+    def of(cls, item: pytest.Item) -> Clause:
+        """Read the clause from the test's docstring: first line the name, `Clause:` the citation."""
+        doc = getattr(getattr(item, "function", None), "__doc__", None) or ""
+        lines = [line.strip() for line in doc.strip().splitlines()]
+        source = [line for line in lines if line.startswith("Clause:")]
+        levels = [name for name in MARKERS if item.get_closest_marker(name)]
+        if not lines or not source or len(levels) != 1:
+            raise pytest.UsageError(f"{item.nodeid} needs a docstring with a Clause: line and one marker")
+        return cls(lines[0], source[0].removeprefix("Clause:").strip(), levels[0])
+
+
+def status_text(response: requests.Response) -> str:
+    return f"{response.status_code} {response.reason or ''}".strip()
+
+
+def media_type(response: requests.Response) -> str:
+    return response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+
+
+def json_body(response: requests.Response) -> Any:
+    """The parsed body, whatever the Content-Type says; MISSING when it is not JSON."""
+    try:
+        return json.loads(response.content)
+    except (ValueError, UnicodeDecodeError):
+        return MISSING
+
+
+def describe(response: requests.Response) -> str:
+    """The exchange in a few redacted lines: request, status, relevant headers, truncated body."""
+    request = response.request
+    lines = [f"request:  {request.method} {request.url}"]
+    sent = request.headers.get("Authorization")
+    if sent is not None:
+        lines.append(f"  Authorization: {sent.split(' ')[0]}{' ***' if ' ' in sent.strip() else ''}")
+    lines.append(f"response: {status_text(response)}")
+    lines += [f"  {name}: {response.headers[name]}" for name in RELEVANT_HEADERS if name in response.headers]
+    body = response.text
+    if len(body) > BODY_LIMIT:
+        body = f"{body[:BODY_LIMIT]}… ({len(body)} characters)"
+    lines.append(f"  body: {body!r}" if body else "  body: (empty)")
+    return "\n".join(lines)
+
+
+def expect(
+    clause: Clause,
+    ok: bool,
+    *,
+    expected: str,
+    actual: str,
+    responses: Iterable[requests.Response] = (),
+) -> None:
+    """Raise a ContractViolation naming the check unless `ok`."""
+    if ok:
+        return
+    parts = [
+        f"[{clause.level}] {clause.name}",
+        f"clause:   {clause.source}",
+        f"expected: {expected}",
+        f"actual:   {actual}",
+        *(describe(response) for response in responses),
+    ]
+    raise ContractViolation(redact("\n".join(parts)))
+
+
+def expect_refused(clause: Clause, response: requests.Response, sent: str) -> None:
+    """The protected path must answer 401; a 2xx carrying an error body is an acceptance all the same."""
+    expect(
+        clause,
+        response.status_code == 401,
+        expected=f"{sent}: 401",
+        actual=status_text(response),
+        responses=[response],
+    )
+
+
+def _is_strict_integer(_checker: Any, instance: object) -> bool:
+    """JSON Schema calls 3600.0 an integer; a client parsing `expires_in` into an int does not."""
+    return isinstance(instance, int) and not isinstance(instance, bool)
+
+
+_Validator = extend(
+    Draft202012Validator,
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_strict_integer),
+)
+
+
+def expect_schema(clause: Clause, body: Any, field: str, response: requests.Response) -> None:
+    """Check one member of the token response against fixtures/schemas/token_response.json."""
+    schema = token_response_schema()
+    value = body.get(field, MISSING) if isinstance(body, dict) else MISSING
+    rule = schema["properties"][field]
+    errors = [] if value is MISSING else [error.message for error in _Validator(rule).iter_errors(value)]
+    expect(
+        clause,
+        value is not MISSING and not errors,
+        expected=f"{field}: {rule.get('description', json.dumps(rule))}",
+        actual=f"{field} = {value!r}" + (f" ({'; '.join(errors)})" if errors else ""),
+        responses=[response],
+    )
+
+
+class AdvisoryWarning(UserWarning):
+    """A failed advisory (SHOULD-level) check, shown in the warnings summary unless --advisory=fail."""

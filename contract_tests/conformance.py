@@ -1,0 +1,113 @@
+"""Drive schemathesis against the target: generated requests, responses checked against the contract.
+
+The suite drives Hypothesis itself rather than through schemathesis's pytest integration, so
+that the budget (examples, invalid data or not) comes from the plugin at run time, shrinking is
+off (on a live platform every replay is one more failed login), and each failure is kept as a
+redacted message instead of a traceback holding the request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import hypothesis
+import requests
+import schemathesis
+from hypothesis import HealthCheck, Phase
+from schemathesis import checks as generic_checks
+from schemathesis.specs.openapi import checks as openapi_checks
+
+from .client import ContractClient, authorization
+from .openapi import contract_document
+from .plugin import Budget, Target
+from .redaction import Secret, redact
+
+__all__ = ["CHECKS", "Conformance", "build_schema"]
+
+CHECKS: list[Callable[..., Any]] = [
+    generic_checks.not_a_server_error,
+    openapi_checks.status_code_conformance,
+    openapi_checks.content_type_conformance,
+    openapi_checks.response_headers_conformance,
+    openapi_checks.response_schema_conformance,
+    openapi_checks.ignored_auth,
+]
+NEGATIVE_CHECKS = [*CHECKS, openapi_checks.negative_data_rejection]
+MAX_REPORTED = 3
+
+
+def build_schema(target: Target, token: Secret) -> schemathesis.BaseSchema:
+    """The contract for this target, with an auth hook that hands every case the suite's real token."""
+    settings = target.settings
+    document = contract_document(
+        token_path=target.login.path,
+        protected_path=target.protected_path,
+        credentials_in=settings.credentials_in,
+        token_params=settings.token_params,
+    )
+    schema = schemathesis.openapi.from_dict(document, config=schemathesis.Config())
+
+    class SuiteToken:
+        def get(self, case: schemathesis.Case, ctx: schemathesis.AuthContext) -> Secret:
+            return token
+
+        def set(self, case: schemathesis.Case, data: Secret, ctx: schemathesis.AuthContext) -> None:
+            case.headers["Authorization"] = authorization(data)
+
+    schema.auth.auth(refresh_interval=None)(SuiteToken)
+    return schema
+
+
+@dataclass
+class Conformance:
+    """Runs cases of one operation and collects redacted failures."""
+
+    operation: schemathesis.APIOperation
+    client: ContractClient
+    budget: Budget
+    calls: int = 0
+    failures: list[str] = field(default_factory=list)
+
+    def check(self, case: schemathesis.Case, checks: list[Callable[..., Any]] = CHECKS) -> None:
+        self.calls += 1
+        try:
+            case.call_and_validate(
+                base_url=self.client.base_url,
+                session=self.client.session,
+                timeout=self.client.timeout,
+                allow_redirects=False,
+                checks=checks,
+            )
+        except (AssertionError, BaseExceptionGroup, requests.RequestException) as exc:
+            self.failures.append(redact(str(exc)))
+
+    def run_generated(self) -> None:
+        modes = [(schemathesis.GenerationMode.POSITIVE, CHECKS)]
+        if self.budget.negative:
+            modes.append((schemathesis.GenerationMode.NEGATIVE, NEGATIVE_CHECKS))
+        for mode, checks in modes:
+            self._run(mode, checks)
+
+    def _run(self, mode: schemathesis.GenerationMode, checks: list[Callable[..., Any]]) -> None:
+        @hypothesis.settings(
+            max_examples=self.budget.examples,
+            phases=[Phase.generate],  # no replay of a database, no shrinking: a bounded number of calls
+            database=None,
+            derandomize=True,
+            deadline=None,
+            print_blob=False,
+            suppress_health_check=list(HealthCheck),
+            verbosity=hypothesis.Verbosity.quiet,
+        )
+        @hypothesis.given(case=self.operation.as_strategy(generation_mode=mode))
+        def run(case: schemathesis.Case) -> None:
+            self.check(case, checks)
+
+        run()
+
+    def report(self) -> str:
+        shown = "\n\n".join(self.failures[:MAX_REPORTED])
+        more = len(self.failures) - MAX_REPORTED
+        return shown + (f"\n\n… and {more} more failing cases" if more > 0 else "")

@@ -1,0 +1,150 @@
+"""pytest hooks of the contract suite: options, settings, advisory checks, and secret-free reports.
+
+Fixtures are defined in plugin.py (the one place that chooses the target) and exported here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+
+import pytest
+
+from .checks import AdvisoryWarning, ContractViolation
+from .client import TargetUnreachable
+from .plugin import (
+    SETTINGS_KEY,
+    clause,
+    contract_client,
+    contract_settings,
+    contract_target,
+    expired_token,
+    expiry,
+    login,
+    login_reply,
+    nearly_expired_token,
+    probes,
+    token,
+)
+from .redaction import install_log_redaction, redact
+from .settings import ConfigError, load_settings
+
+__all__ = [
+    "clause",
+    "contract_client",
+    "contract_settings",
+    "contract_target",
+    "expired_token",
+    "expiry",
+    "login",
+    "login_reply",
+    "nearly_expired_token",
+    "probes",
+    "token",
+]
+
+EXIT_CONFIG = 4
+ADVISORY_PROPERTY = "advisory_failure"
+# settings that have an option; credentials and tokens deliberately have none
+OPTIONS = {
+    "base_url": "base URL of a live target (CONTRACT_BASE_URL); unset: the bundled mock",
+    "token_path": "path of the token endpoint (CONTRACT_TOKEN_PATH, default /authorization)",
+    "credentials_in": "where credentials go: form, json or query (CONTRACT_CREDENTIALS_IN)",
+    "token_params": "extra urlencoded parameters sent with the credentials (CONTRACT_TOKEN_PARAMS)",
+    "protected_path": "a GET path that answers 2xx to a valid Bearer token (CONTRACT_PROTECTED_PATH)",
+    "expiry_wait": "seconds the suite may wait for a token to expire (CONTRACT_EXPIRY_WAIT, default 0)",
+    "timeout": "seconds each HTTP call may take (CONTRACT_TIMEOUT, default 10)",
+}
+_undo_log_redaction: list[Callable[[], None]] = []
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("contract", "contract suite (contract_tests/)")
+    for name, help_text in OPTIONS.items():
+        flag = "--contract-timeout" if name == "timeout" else "--" + name.replace("_", "-")
+        group.addoption(flag, dest=f"contract_{name}", default=None, help=help_text)
+    group.addoption("--contract-profile", default=None, help="TOML file of non-secret contract settings")
+    group.addoption(
+        "--advisory",
+        choices=("warn", "fail"),
+        default="warn",
+        help="advisory (SHOULD-level) checks: report as warnings (default) or fail the run",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    options = {name: config.getoption(f"contract_{name}") for name in OPTIONS}
+    try:
+        config.stash[SETTINGS_KEY] = load_settings(
+            options=options, profile=config.getoption("contract_profile")
+        )
+    except ConfigError as exc:
+        pytest.exit(f"contract suite: {exc}", returncode=EXIT_CONFIG)
+    config.addinivalue_line("filterwarnings", f"always::{AdvisoryWarning.__module__}.AdvisoryWarning")
+    _undo_log_redaction.append(install_log_redaction())
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _undo_log_redaction:
+        _undo_log_redaction.pop()()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    settings = config.stash.get(SETTINGS_KEY, None)
+    if settings is None or settings.base_url is None:
+        return "contract target: the bundled mock, on a free loopback port"
+    return (
+        f"contract target: live {settings.base_url}, token path {settings.token_path}, "
+        f"credentials in {settings.credentials_in}, protected path {settings.protected_path}"
+    )
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    error = call.excinfo.value if call.excinfo is not None else None
+    if isinstance(error, ContractViolation | TargetUnreachable):
+        report.longrepr = str(error)  # the whole story, already redacted: no traceback, no locals
+    if (
+        isinstance(error, ContractViolation)
+        and report.when == "call"
+        and item.get_closest_marker("advisory") is not None
+        and item.config.getoption("advisory") == "warn"
+    ):
+        message = str(error)
+        report.outcome = "passed"
+        report.longrepr = None
+        item.user_properties.append((ADVISORY_PROPERTY, message))  # for the junit report
+        report.user_properties.append((ADVISORY_PROPERTY, message))
+        item.warn(AdvisoryWarning(message))
+    _redact_report(report)
+    return report
+
+
+def _redact_report(report: pytest.TestReport) -> None:
+    """Last line of defence: whatever pytest is about to show or write, with the secrets masked."""
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple):
+        report.longrepr = (longrepr[0], longrepr[1], redact(longrepr[2]))
+    elif longrepr is not None:
+        text = str(longrepr)
+        if redact(text) != text:
+            report.longrepr = redact(text)
+    report.sections = [(title, redact(content)) for title, content in report.sections]
+    report.user_properties = [(name, redact(str(value))) for name, value in report.user_properties]
+
+
+def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -> tuple[str, str, str] | None:
+    if report.when == "call" and any(name == ADVISORY_PROPERTY for name, _ in report.user_properties):
+        return "advisory", "A", "ADVISORY"
+    return None
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    failed = terminalreporter.stats.get("advisory", [])
+    if failed:
+        terminalreporter.write_sep("-", "advisory checks")
+        for report in failed:
+            terminalreporter.write_line(f"ADVISORY {report.nodeid}: failed, reported as a warning")
+        terminalreporter.write_line("run with --advisory=fail to make failed advisory checks fail the run")

@@ -1,0 +1,103 @@
+"""How the suite gets an expired token, and a token near the end of its life.
+
+In this order: on the bundled mock, move its clock; else use CONTRACT_EXPIRED_TOKEN; else, if the
+announced lifetime is at most CONTRACT_EXPIRY_WAIT, wait for a fresh token to expire (until at
+most one second past expires_in); else skip, naming the variable that would enable the check.
+`CLOCK` is the suite's own time, a seam so that the suite's tests wait without sleeping.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+import pytest
+
+from .client import ContractClient
+from .login import Issued, Login, issued_token
+from .redaction import Secret
+from .settings import ContractSettings
+
+__all__ = ["CLOCK", "PAST_EXPIRY", "Expiry", "RealClock", "SuiteClock", "early_margin"]
+
+PAST_EXPIRY = 1.0  # seconds past expires_in at which a token must be refused
+
+
+class SuiteClock(Protocol):
+    def now(self) -> float: ...
+
+    def sleep(self, seconds: float) -> None: ...
+
+
+class RealClock:
+    def now(self) -> float:
+        return time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+CLOCK: SuiteClock = RealClock()
+
+
+def early_margin(lifetime: float) -> float:
+    """How long before the announced end a token is checked: enough for latency and whole seconds."""
+    return min(2.0, lifetime / 2)
+
+
+@dataclass(frozen=True)
+class Expiry:
+    """Tokens at chosen ages. `move_clock` exists only for the bundled mock."""
+
+    login: Login
+    client: ContractClient
+    settings: ContractSettings
+    move_clock: Callable[[float], None] | None
+    announced: float | None  # expires_in of the session's first login: decides a skip before logging in
+
+    def expired_token(self) -> Iterator[Secret]:
+        if self.move_clock is None and self.settings.expired_token is not None:
+            yield self.settings.expired_token
+            return
+        issued = self._fresh("CONTRACT_EXPIRED_TOKEN, or CONTRACT_EXPIRY_WAIT")
+        yield from self._aged(issued, issued.received_at + self._lifetime(issued) + PAST_EXPIRY)
+
+    def nearly_expired_token(self) -> Iterator[Secret]:
+        issued = self._fresh("CONTRACT_EXPIRY_WAIT")
+        lifetime = self._lifetime(issued)
+        yield from self._aged(issued, issued.sent_at + lifetime - early_margin(lifetime))
+
+    def _fresh(self, enabling: str) -> Issued:
+        self._skip_unless_reachable(self.announced, enabling)
+        issued = issued_token(self.login, self.client, CLOCK.now)
+        self._skip_unless_reachable(issued.expires_in, enabling)
+        return issued
+
+    def _skip_unless_reachable(self, lifetime: float | None, enabling: str) -> None:
+        if lifetime is None:
+            pytest.skip("the token response has no usable expires_in, so no moment of expiry to test")
+        if self.move_clock is None and lifetime > self.settings.expiry_wait:
+            pytest.skip(
+                f"needs {enabling} of at least {lifetime:g} s (the announced expires_in); "
+                f"CONTRACT_EXPIRY_WAIT is {self.settings.expiry_wait:g}"
+            )
+
+    @staticmethod
+    def _lifetime(issued: Issued) -> float:
+        assert issued.expires_in is not None
+        return issued.expires_in
+
+    def _aged(self, issued: Issued, moment: float) -> Iterator[Secret]:
+        """The token once the target's time reaches `moment` (suite clock): moved, or waited for."""
+        delay = max(0.0, moment - CLOCK.now())
+        if self.move_clock is None:
+            CLOCK.sleep(delay)
+            yield issued.token
+            return
+        self.move_clock(delay)
+        try:
+            yield issued.token
+        finally:
+            self.move_clock(-delay)

@@ -1,0 +1,90 @@
+"""Logging in: how this target takes credentials, and reading a token out of its answer.
+
+Reading is lenient on purpose. The strict checks of the token response are tests of their own;
+the other tests only need a usable token, so a platform that breaks one clause of the response
+fails that clause's test and not every test that needs a token.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import requests
+
+from .checks import MISSING, ContractViolation, describe, json_body
+from .client import ContractClient
+from .redaction import Secret, redact
+
+__all__ = ["Issued", "Login", "announced_lifetime", "issued_token"]
+
+
+@dataclass(frozen=True)
+class Login:
+    """The token endpoint of one target: its path, where credentials go, extra parameters."""
+
+    path: str
+    credentials_in: str
+    params: tuple[tuple[str, str], ...]
+    username: Secret
+    password: Secret
+
+    def send(
+        self,
+        client: ContractClient,
+        *,
+        username: Secret | None = None,
+        password: Secret | None = None,
+        method: str = "POST",
+    ) -> requests.Response:
+        fields = {
+            **dict(self.params),
+            "username": (username or self.username).reveal(),
+            "password": (password or self.password).reveal(),
+        }
+        if self.credentials_in == "json":
+            return client.request(method, self.path, json_body=fields)
+        if self.credentials_in == "query":
+            return client.request(method, self.path, params=fields)
+        return client.request(method, self.path, data=fields)
+
+
+@dataclass(frozen=True)
+class Issued:
+    """A token and when it was asked for and received, by the suite's clock."""
+
+    token: Secret
+    expires_in: float | None
+    sent_at: float
+    received_at: float
+
+
+def announced_lifetime(body: object) -> float | None:
+    """expires_in as a number of seconds if it can serve as one, else None."""
+    value = body.get("expires_in", MISSING) if isinstance(body, dict) else MISSING
+    if isinstance(value, bool) or value is MISSING:
+        return None
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        return None
+    return seconds if math.isfinite(seconds) and seconds > 0 else None
+
+
+def token_of(response: requests.Response) -> Secret:
+    """The access token of a login answer, or a ContractViolation saying why there is none."""
+    body = json_body(response)
+    token = body.get("access_token") if isinstance(body, dict) else None
+    if not 200 <= response.status_code < 300 or not isinstance(token, str) or not token:
+        raise ContractViolation(
+            redact(f"could not obtain an access token with the configured credentials\n{describe(response)}")
+        )
+    return Secret(token)
+
+
+def issued_token(login: Login, client: ContractClient, now: Callable[[], float]) -> Issued:
+    sent_at = now()
+    response = login.send(client)
+    received_at = now()
+    return Issued(token_of(response), announced_lifetime(json_body(response)), sent_at, received_at)

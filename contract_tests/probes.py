@@ -1,0 +1,97 @@
+"""The requests the protected path and the token endpoint are probed with, each sent once per run.
+
+Several checks read the same exchange (a 401 is checked for its status, its challenge and its
+error code), so each probe is sent once and its answer kept: fewer requests, and on a live
+platform fewer failed logins against a real account.
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+from functools import cached_property
+
+import requests
+
+from .client import ContractClient, authorization
+from .login import Login
+from .redaction import Secret
+
+__all__ = ["MALFORMED_TOKENS", "Probes", "unknown_like"]
+
+# not RFC 6750 b64token: inner space, characters outside the set, padding first
+MALFORMED_TOKENS = {"inner space": "abc def", "outside the set": "abc@def!", "padding first": "=abcdef"}
+_ROTATE = str.maketrans(
+    string.ascii_letters + string.digits,
+    string.ascii_letters[1:] + "a" + string.digits[1:] + "0",
+)
+
+
+def unknown_like(token: Secret) -> Secret:
+    """A well-formed token the target never issued, shaped like a real one (a JWT stays a JWT).
+
+    The second half is rotated character by character: same length and alphabet, other value;
+    for a signed token that breaks the signature, for an opaque one it is simply unknown.
+    """
+    value = token.reveal()
+    half = len(value) // 2
+    return Secret(value[:half] + value[half:].translate(_ROTATE))
+
+
+class Probes:
+    """Lazily sent, remembered exchanges with one target."""
+
+    def __init__(self, client: ContractClient, login: Login, protected_path: str, token: Secret) -> None:
+        self._client = client
+        self._login = login
+        self._path = protected_path
+        self._token = token
+        self.wrong_password_sent = Secret("wrong-" + secrets.token_urlsafe(12))
+
+    def _protected(self, auth: str | None) -> requests.Response:
+        return self._client.get(self._path, auth=auth)
+
+    @cached_property
+    def no_header(self) -> requests.Response:
+        return self._protected(None)
+
+    @cached_property
+    def unknown_token(self) -> requests.Response:
+        return self._protected(authorization(unknown_like(self._token)))
+
+    @cached_property
+    def bearer_without_token(self) -> requests.Response:
+        return self._protected("Bearer")
+
+    @cached_property
+    def malformed(self) -> dict[str, requests.Response]:
+        return {name: self._protected(f"Bearer {token}") for name, token in MALFORMED_TOKENS.items()}
+
+    @cached_property
+    def other_scheme(self) -> requests.Response:
+        return self._protected(authorization(self._token, scheme="Token"))
+
+    @cached_property
+    def wrong_password(self) -> requests.Response:
+        return self._login.send(self._client, password=self.wrong_password_sent)
+
+    @cached_property
+    def unknown_user(self) -> requests.Response:
+        return self._login.send(self._client, username=Secret("contract-nobody-" + secrets.token_hex(6)))
+
+    @cached_property
+    def token_by_get(self) -> requests.Response:
+        return self._login.send(self._client, method="GET")
+
+    def protected_refusals(self) -> dict[str, requests.Response]:
+        """Every probe of the protected path that carries no usable Bearer token."""
+        return {
+            "no Authorization header": self.no_header,
+            "unknown token": self.unknown_token,
+            "Bearer without a token": self.bearer_without_token,
+            "another scheme": self.other_scheme,
+            **{f"malformed token ({name})": response for name, response in self.malformed.items()},
+        }
+
+    def token_refusals(self) -> dict[str, requests.Response]:
+        return {"wrong password": self.wrong_password, "unknown user": self.unknown_user}

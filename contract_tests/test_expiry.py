@@ -1,0 +1,46 @@
+"""Tokens expire when announced: not later, and not early (marker `contract`).
+
+Where the expired token comes from is expiry.py's business: the mock's clock, CONTRACT_EXPIRED_TOKEN,
+or a wait of at most CONTRACT_EXPIRY_WAIT; without any of them these tests are skipped, saying so.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .checks import Clause, expect, expect_refused, status_text
+from .client import ContractClient, authorization
+from .plugin import Target
+from .redaction import Secret
+
+pytestmark = pytest.mark.contract
+
+
+def test_expired_token_is_refused(
+    clause: Clause, contract_client: ContractClient, contract_target: Target, expired_token: Secret
+) -> None:
+    """An expired token: 401.
+
+    Clause: platform docs: expires_in "is how long the token is available for before it expires";
+    RFC 6750 §3.1 invalid_token: an expired token gets 401.
+    """
+    response = contract_client.get(contract_target.protected_path, auth=authorization(expired_token))
+    expect_refused(clause, response, "a token past its announced expires_in")
+
+
+def test_token_lives_its_announced_lifetime(
+    clause: Clause, contract_client: ContractClient, contract_target: Target, nearly_expired_token: Secret
+) -> None:
+    """A token is still accepted shortly before its announced lifetime ends.
+
+    Clause: platform docs: expires_in "is how long the token is available for before it expires.
+    This value is expressed in seconds."
+    """
+    response = contract_client.get(contract_target.protected_path, auth=authorization(nearly_expired_token))
+    expect(
+        clause,
+        200 <= response.status_code < 300,
+        expected="a token shortly before the end of its announced expires_in: any 2xx",
+        actual=status_text(response),
+        responses=[response],
+    )

@@ -1,0 +1,154 @@
+"""MUST-level requirements of RFC 6749, 6750 and 7235 (marker `rfc`)."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from .challenges import cache_directives, capacity_bits, challenge_schemes
+from .checks import Clause, expect, json_body, media_type, status_text
+from .client import ContractClient, authorization
+from .plugin import Target
+from .probes import Probes
+from .redaction import Secret
+
+pytestmark = pytest.mark.rfc
+TOKEN_BITS = 128
+
+
+def _listing(responses: dict[str, requests.Response]) -> str:
+    return "; ".join(f"{name}: {status_text(response)}" for name, response in responses.items())
+
+
+def test_token_response_is_not_stored(clause: Clause, login_reply: requests.Response) -> None:
+    """The token response carries `Cache-Control: no-store`.
+
+    Clause: RFC 6749 §5.1: "The authorization server MUST include the HTTP "Cache-Control" response
+    header field with a value of "no-store" in any response containing tokens".
+    """
+    header = login_reply.headers.get("Cache-Control", "")
+    expect(
+        clause,
+        "no-store" in cache_directives(header),
+        expected="Cache-Control with the no-store directive",
+        actual=f"Cache-Control: {header!r}" if header else "no Cache-Control header",
+        responses=[login_reply],
+    )
+
+
+def test_bad_credentials_error_is_json(clause: Clause, probes: Probes) -> None:
+    """The bad-credentials error body is JSON with an `error` member.
+
+    Clause: RFC 6749 §5.2: the error parameters are "included in the entity-body of the HTTP response
+    using the "application/json" media type", and `error` is REQUIRED.
+    """
+    for name, response in probes.token_refusals().items():
+        body = json_body(response)
+        expect(
+            clause,
+            media_type(response) == "application/json" and isinstance(body, dict) and "error" in body,
+            expected=f"{name}: an application/json object with an error member",
+            actual=f"Content-Type {response.headers.get('Content-Type')!r}, body {response.text[:80]!r}",
+            responses=[response],
+        )
+
+
+def test_protected_401_has_bearer_challenge(clause: Clause, probes: Probes) -> None:
+    """Every 401 from the protected path carries `WWW-Authenticate` with the Bearer scheme.
+
+    Clause: RFC 6750 §3: "If the protected resource request does not include authentication credentials
+    or does not contain an access token that enables access to the protected resource, the resource
+    server MUST include the HTTP "WWW-Authenticate" response header field"; its scheme is Bearer.
+    """
+    refusals = probes.protected_refusals()
+    for name, response in refusals.items():
+        header = response.headers.get("WWW-Authenticate", "")
+        expect(
+            clause,
+            response.status_code != 401 or "bearer" in challenge_schemes(header),
+            expected=f"{name}: a 401 with WWW-Authenticate: Bearer …",
+            actual=f"401 with WWW-Authenticate: {header!r}" if header else "401 without WWW-Authenticate",
+            responses=[response],
+        )
+
+
+def test_every_401_has_a_challenge(clause: Clause, probes: Probes) -> None:
+    """Any 401, from the token endpoint as from the protected path, carries a challenge.
+
+    Clause: RFC 7235 §3.1: "The server generating a 401 response MUST send a WWW-Authenticate header
+    field containing at least one challenge applicable to the target resource."
+    """
+    for name, response in {**probes.token_refusals(), **probes.protected_refusals()}.items():
+        header = response.headers.get("WWW-Authenticate", "")
+        expect(
+            clause,
+            response.status_code != 401 or bool(challenge_schemes(header)),
+            expected=f"{name}: a 401 with a WWW-Authenticate challenge",
+            actual=f"401 with WWW-Authenticate: {header!r}" if header else "401 without WWW-Authenticate",
+            responses=[response],
+        )
+
+
+def test_scheme_is_case_insensitive(
+    clause: Clause, contract_client: ContractClient, contract_target: Target, token: Secret
+) -> None:
+    """`Authorization: bearer <token>` (lower case) is accepted.
+
+    Clause: RFC 7235 §2.1: "It uses a case-insensitive token as a means to identify the authentication
+    scheme"; RFC 6750 §2.1 defines the scheme as "Bearer".
+    """
+    response = contract_client.get(contract_target.protected_path, auth=authorization(token, scheme="bearer"))
+    expect(
+        clause,
+        200 <= response.status_code < 300,
+        expected="Authorization: bearer <fresh token>: any 2xx",
+        actual=status_text(response),
+        responses=[response],
+    )
+
+
+def test_bearer_without_token_is_refused(clause: Clause, probes: Probes) -> None:
+    """`Authorization: Bearer` with no token: 400 or 401, never 5xx.
+
+    Clause: RFC 6750 §3.1: a request missing a required parameter or otherwise malformed is
+    invalid_request (400), a request lacking credentials gets 401.
+    """
+    response = probes.bearer_without_token
+    expect(
+        clause,
+        response.status_code in (400, 401),
+        expected="Authorization: Bearer (no token): 400 or 401",
+        actual=status_text(response),
+        responses=[response],
+    )
+
+
+def test_malformed_token_is_refused(clause: Clause, probes: Probes) -> None:
+    """A token outside the b64token syntax: 400 or 401, never 5xx.
+
+    Clause: RFC 6750 §3.1: a malformed request is invalid_request (400), a malformed token
+    invalid_token (401).
+    """
+    for name, response in probes.malformed.items():
+        expect(
+            clause,
+            response.status_code in (400, 401),
+            expected=f"a malformed token ({name}): 400 or 401",
+            actual=f"{status_text(response)} (all: {_listing(probes.malformed)})",
+            responses=[response],
+        )
+
+
+def test_token_carries_128_bits(clause: Clause, token: Secret) -> None:
+    """Tokens are long enough to carry 128 bits.
+
+    Clause: RFC 6749 §10.10: "The probability of an attacker guessing generated tokens … MUST be less
+    than or equal to 2^(-128)".
+    """
+    bits = capacity_bits(token.reveal())
+    expect(
+        clause,
+        bits >= TOKEN_BITS,
+        expected=f"an access_token able to carry at least {TOKEN_BITS} bits",
+        actual=f"{len(token)} characters, at most {bits:.0f} bits in the smallest alphabet holding them",
+    )

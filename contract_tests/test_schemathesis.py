@@ -1,0 +1,69 @@
+"""Conformance of the target's answers to the OpenAPI description of the public contract.
+
+fixtures/contract-openapi.yaml, adapted to the target, drives schemathesis: generated requests to
+the token endpoint and the protected path (with the suite's real token, from an auth hook), every
+answer checked for status, content type, headers and body schema. The budget comes from the
+plugin: a few examples against a live platform, so that a QA run never locks an account; the
+full run, invalid data included, against the bundled mock.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .checks import Clause, expect
+from .client import ContractClient
+from .conformance import Conformance, build_schema
+from .plugin import Target
+from .redaction import Secret
+
+pytestmark = pytest.mark.contract
+
+
+def _conformance(
+    target: Target, client: ContractClient, token: Secret, method: str, path: str
+) -> Conformance:
+    schema = build_schema(target, token)
+    return Conformance(schema[path][method], client, target.budget)
+
+
+def test_token_endpoint_conforms(
+    clause: Clause, contract_target: Target, contract_client: ContractClient, token: Secret
+) -> None:
+    """The token endpoint answers as the OpenAPI contract describes, to valid and generated credentials.
+
+    Clause: fixtures/contract-openapi.yaml, POST on the token path: 2XX a token response
+    (fixtures/schemas/token_response.json), 4XX for refused credentials, never anything else.
+    """
+    login = contract_target.login
+    run = _conformance(contract_target, contract_client, token, "POST", login.path)
+    fields = {**dict(login.params), "username": login.username.reveal(), "password": login.password.reveal()}
+    if contract_target.settings.credentials_in == "query":
+        run.check(run.operation.Case(query=fields))
+    else:
+        run.check(run.operation.Case(body=fields))
+    run.run_generated()
+    expect(
+        clause,
+        not run.failures,
+        expected=f"{run.calls} requests answered as the contract describes",
+        actual=f"{len(run.failures)} did not:\n{run.report()}",
+    )
+
+
+def test_protected_path_conforms(
+    clause: Clause, contract_target: Target, contract_client: ContractClient, token: Secret
+) -> None:
+    """The protected path answers as the OpenAPI contract describes, with and without the token.
+
+    Clause: fixtures/contract-openapi.yaml, GET on the protected path with bearer security: 2XX to the
+    token, 401 with a Bearer WWW-Authenticate challenge without it.
+    """
+    run = _conformance(contract_target, contract_client, token, "GET", contract_target.protected_path)
+    run.run_generated()
+    expect(
+        clause,
+        not run.failures,
+        expected=f"{run.calls} requests answered as the contract describes",
+        actual=f"{len(run.failures)} did not:\n{run.report()}",
+    )
