@@ -1,4 +1,4 @@
-"""create_app: wiring only. Services, blueprints, error handlers, the journal and the log line."""
+"""create_app: wiring only. Services, blueprints, error handlers, faults, the journal and the log line."""
 
 from __future__ import annotations
 
@@ -8,22 +8,21 @@ import time
 from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from .clock import Clock, ShiftedClock
+from .clock import Clock
 from .data import fixture_path, load_yaml
 from .errors import OAuthError
-from .journal import Journal, entry_from
+from .fault_hooks import CONTROL_PREFIX, register_fault_hooks
+from .journal import entry_from
 from .redaction import redact_query
 from .routes import api, authorization, control
 from .routes_file import load_routes
+from .services import build_state
 from .settings import Settings
 from .state import EXTENSION_KEY, MockState
-from .tokens import TokenStore
-from .users import UserDirectory, fake_users, load_users
 
 __all__ = ["MAX_BODY_BYTES", "create_app"]
 
 MAX_BODY_BYTES = 16 * 1024
-CONTROL_PREFIX = "/_mock/"
 log = logging.getLogger("mockserver")
 
 
@@ -32,31 +31,18 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=MAX_BODY_BYTES, MAX_FORM_MEMORY_SIZE=MAX_BODY_BYTES)
     app.json.sort_keys = False
-    mock = _build_state(settings, clock or ShiftedClock())
+    mock = build_state(settings, clock)
     app.extensions[EXTENSION_KEY] = mock
 
+    _register_request_hooks(app, mock)
+    register_fault_hooks(app, mock)
     app.register_blueprint(authorization.blueprint)
     app.register_blueprint(api.make_blueprint(load_routes(settings.routes, settings.seed)))
     if settings.control:
         app.register_blueprint(control.blueprint)
     _register_openapi(app)
     _register_error_handlers(app, settings.realm)
-    _register_request_hooks(app, mock)
     return app
-
-
-def _build_state(settings: Settings, clock: Clock) -> MockState:
-    users = load_users(settings.users)
-    if settings.fake_users:
-        permissions = {permission for user in users for permission in user.permissions}
-        users += fake_users(settings.fake_users, settings.seed, permissions)
-    return MockState(
-        settings=settings,
-        clock=clock,
-        tokens=TokenStore(clock, settings.token_ttl),
-        users=UserDirectory(users),
-        journal=Journal(settings.journal_size),
-    )
 
 
 def _register_openapi(app: Flask) -> None:
@@ -87,7 +73,7 @@ def _register_error_handlers(app: Flask, realm: str) -> None:
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception) -> Response:
-        log.exception("unexpected error on %s %s", request.method, request.path)
+        log.error("unexpected %s on %s %s", type(error).__name__, request.method, request.path)
         return render(OAuthError("server_error", "the mock failed unexpectedly", 500))
 
 

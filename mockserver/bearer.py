@@ -7,7 +7,8 @@ import re
 from werkzeug.datastructures import Authorization
 
 from .errors import OAuthError
-from .tokens import TokenRecord, TokenRejected, TokenStore
+from .tokens import TokenAuthority, TokenClaims, TokenProblem, TokenRejected
+from .users import User, UserDirectory
 
 __all__ = ["B64TOKEN", "authenticate_header", "check_permission", "parse_bearer"]
 
@@ -34,14 +35,21 @@ def parse_bearer(header: str | None) -> str:
     return token
 
 
-def authenticate_header(header: str | None, store: TokenStore) -> TokenRecord:
+def authenticate_header(
+    header: str | None, tokens: TokenAuthority, users: UserDirectory
+) -> tuple[TokenClaims, User]:
+    """The token's claims and its user, whose permissions the token carries (as the docs say)."""
     token = parse_bearer(header)
     try:
-        return store.authenticate(token)
+        claims = tokens.authenticate(token)
     except TokenRejected as rejected:
         raise OAuthError.invalid_token(rejected.problem.value) from None
+    user = users.get(claims.username)
+    if user is None or user.disabled:
+        raise OAuthError.invalid_token(TokenProblem.USER_GONE.value)
+    return claims, user
 
 
-def check_permission(record: TokenRecord, permission: str | None) -> None:
-    if permission and permission not in record.permissions:
+def check_permission(user: User, permission: str | None) -> None:
+    if permission and permission not in user.permissions:
         raise OAuthError.insufficient_scope(permission)

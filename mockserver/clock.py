@@ -6,7 +6,7 @@ import threading
 import time
 from typing import Protocol
 
-__all__ = ["Clock", "ManualClock", "ShiftedClock"]
+__all__ = ["Clock", "LocalOffset", "ManualClock", "OffsetCell", "ShiftedClock"]
 
 
 class Clock(Protocol):
@@ -21,28 +21,49 @@ class Clock(Protocol):
     def reset(self) -> None: ...
 
 
-class ShiftedClock:
-    """Real time plus an offset that the control API moves; the mock's default clock."""
+class OffsetCell(Protocol):
+    """Where a ShiftedClock keeps its offset: in this process, or shared by every worker."""
 
-    def __init__(self, source: Clock | None = None) -> None:
-        self._source = source.now if source is not None else time.time
+    def get(self) -> float: ...
+
+    def set(self, offset: float) -> None: ...
+
+    def add(self, seconds: float) -> None: ...
+
+
+class LocalOffset:
+    def __init__(self) -> None:
         self._offset = 0.0
         self._lock = threading.Lock()
 
-    def now(self) -> float:
-        return self._source() + self._offset
+    def get(self) -> float:
+        return self._offset
 
-    def advance(self, seconds: float) -> None:
+    def set(self, offset: float) -> None:
+        self._offset = offset
+
+    def add(self, seconds: float) -> None:
         with self._lock:
             self._offset += seconds
 
+
+class ShiftedClock:
+    """Real time plus an offset that the control API moves; the mock's default clock."""
+
+    def __init__(self, offset: OffsetCell | None = None) -> None:
+        self._offset = offset or LocalOffset()
+
+    def now(self) -> float:
+        return time.time() + self._offset.get()
+
+    def advance(self, seconds: float) -> None:
+        self._offset.add(seconds)
+
     def set(self, timestamp: float) -> None:
-        with self._lock:
-            self._offset = timestamp - self._source()
+        self._offset.set(timestamp - time.time())
 
     def reset(self) -> None:
-        with self._lock:
-            self._offset = 0.0
+        self._offset.set(0.0)
 
 
 class ManualClock:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import threading
-from collections import deque
+import time
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -11,6 +10,7 @@ from flask import Request, Response
 from werkzeug.exceptions import HTTPException
 
 from .redaction import redact_authorization, redact_fields, redact_query
+from .store import Backend
 
 __all__ = ["Journal", "JournalEntry", "entry_from"]
 
@@ -62,20 +62,17 @@ def _body_fields(request: Request) -> dict[str, Any]:
 
 
 class Journal:
-    """A bounded, thread-safe list of entries, oldest first."""
+    """The journal kept in the state backend, so it holds every worker's requests, oldest first."""
 
-    def __init__(self, size: int) -> None:
-        self._entries: deque[JournalEntry] = deque(maxlen=size)
-        self._lock = threading.Lock()
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
 
     def record(self, entry: JournalEntry) -> None:
-        with self._lock:
-            self._entries.append(entry)
+        self._backend.append_journal({**entry.to_dict(), "seq": time.time_ns()})
 
     def entries(self) -> list[JournalEntry]:
-        with self._lock:
-            return list(self._entries)
+        entries = self._backend.journal()
+        return [JournalEntry(**{k: v for k, v in raw.items() if k != "seq"}) for raw in entries]
 
     def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+        self._backend.clear_journal()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import tomllib
 import types
 import typing
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .data import fixture_path
+from .schemas import first_error
 
 __all__ = ["ENV_PREFIX", "ConfigError", "Settings", "load_settings"]
 
@@ -40,6 +42,13 @@ class Settings:
     invalid_grant_status: int = 400
     journal_size: int = 1000
     log_requests: bool = True
+    control_token: str | None = dataclasses.field(default=None, repr=False)
+    lockout_after: int = 0
+    lockout_seconds: int = 300
+    faults: tuple[dict[str, Any], ...] = ()
+    store: str = "memory:"
+    server: str = "granian"
+    workers: int = 0
 
     def __post_init__(self) -> None:
         _require(0 <= self.port <= 65535, "port", "must be between 0 and 65535")
@@ -52,6 +61,23 @@ class Settings:
             "must be 400 or 401 (RFC 6749 §5.2)",
         )
         _require(bool(self.realm) and '"' not in self.realm, "realm", "must be non-empty, no quotes")
+        _require(self.lockout_after >= 0, "lockout_after", "must not be negative (0: no lockout)")
+        _require(self.lockout_seconds > 0, "lockout_seconds", "must be positive")
+        _require(self.workers >= 0, "workers", "must not be negative (0: one per core)")
+        _require(self.server in ("granian", "werkzeug"), "server", "must be granian or werkzeug")
+        _require(
+            self.store == "memory:" or self.store.startswith(("file://", "redis://", "rediss://", "unix://")),
+            "store",
+            "must be memory:, file:///dir or redis://host:port/db",
+        )
+        _require(
+            self.control_token is None or len(self.control_token) >= 16,
+            "control_token",
+            "must be at least 16 characters",
+        )
+        for index, spec in enumerate(self.faults):
+            problem = first_error("fault", spec)
+            _require(problem is None, "faults", f"entry {index} is wrong: {problem}")
         for name in ("users", "routes"):
             path = getattr(self, name)
             _require(Path(path).is_file(), name, f"no such file: {path}")
@@ -119,6 +145,8 @@ def _coerce_all(values: Mapping[str, Any], source: str) -> dict[str, Any]:
 def _coerce(name: str, value: Any, hint: Any, source: str) -> Any:
     target = _plain_type(hint)
     try:
+        if target is tuple:
+            return _to_tuple(value)
         if target is bool:
             return _to_bool(value)
         if target is int and isinstance(value, bool):
@@ -130,9 +158,21 @@ def _coerce(name: str, value: Any, hint: Any, source: str) -> Any:
 
 
 def _plain_type(hint: Any) -> Any:
+    origin = typing.get_origin(hint)
+    if origin is tuple:
+        return tuple
     if isinstance(hint, types.UnionType):
         return next(arg for arg in typing.get_args(hint) if arg is not type(None))
     return hint
+
+
+def _to_tuple(value: Any) -> tuple[Any, ...]:
+    """A list from TOML, or JSON text from the environment."""
+    if isinstance(value, str):
+        value = json.loads(value)
+    if not isinstance(value, list | tuple):
+        raise ValueError("a list")
+    return tuple(value)
 
 
 def _to_bool(value: Any) -> bool:

@@ -7,12 +7,15 @@ from dataclasses import dataclass
 from flask import current_app
 
 from .clock import Clock
+from .faults import FaultBook
 from .journal import Journal
+from .lockout import Lockout
 from .settings import Settings
-from .tokens import TokenStore
+from .shared import SharedState
+from .tokens import TokenAuthority
 from .users import UserDirectory
 
-__all__ = ["MockState", "state"]
+__all__ = ["EXTENSION_KEY", "MockState", "state"]
 
 EXTENSION_KEY = "mockserver"
 
@@ -21,16 +24,17 @@ EXTENSION_KEY = "mockserver"
 class MockState:
     settings: Settings
     clock: Clock
-    tokens: TokenStore
+    shared: SharedState
+    tokens: TokenAuthority
     users: UserDirectory
     journal: Journal
+    faults: FaultBook
+    lockout: Lockout
 
     def reset(self) -> None:
-        """Back to how the mock started: clock, tokens, users and journal."""
+        """Back to how the mock started: clock, tokens (a new signing key), users, faults, journal."""
+        self.shared.reset()
         self.clock.reset()
-        self.tokens.clear()
-        self.users.reset()
-        self.journal.clear()
 
 
 def state() -> MockState:

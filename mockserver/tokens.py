@@ -1,25 +1,42 @@
-"""Issue, authenticate and revoke opaque expiring tokens. Knows nothing of HTTP; reads the clock."""
+"""Issue, authenticate and revoke opaque expiring tokens. Knows nothing of HTTP; reads the clock.
+
+A token is 256 random bits plus its user and lifetime, sealed with an HMAC under the mock's
+signing key. Any worker holding the key can check one without a shared table, nothing is
+stored per token (so memory stays flat however many are issued), and a reset changes the key,
+which makes every earlier token unknown. Only revocations are stored, as SHA-256 hashes, until
+the token would have expired anyway.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import enum
 import hashlib
+import hmac
+import re
 import secrets
-import threading
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+import struct
+from dataclasses import dataclass
 
 from .clock import Clock
+from .shared import SharedState
 
-__all__ = ["IssuedToken", "TokenProblem", "TokenRecord", "TokenRejected", "TokenStore"]
+__all__ = ["IssuedToken", "TokenAuthority", "TokenClaims", "TokenProblem", "TokenRejected", "token_key"]
 
-TOKEN_BYTES = 32  # 256 bits of entropy; token_urlsafe gives 43 URL-safe characters
+RANDOM_BYTES = 32  # 256 bits from secrets
+MAC_BYTES = 16  # HMAC-SHA256 truncated to 128 bits
+_HEADER = struct.Struct(">Bdd")  # version, issued_at, expires_at
+_VERSION = 1
+_MAX_TOKEN_CHARS = 1024
+_URLSAFE = re.compile(r"[A-Za-z0-9_-]+")
 
 
 class TokenProblem(enum.Enum):
     UNKNOWN = "the access token is not known"
     EXPIRED = "the access token has expired"
     REVOKED = "the access token has been revoked"
+    USER_GONE = "the access token's user no longer exists or is disabled"
 
 
 class TokenRejected(Exception):
@@ -29,101 +46,110 @@ class TokenRejected(Exception):
 
 
 @dataclass(frozen=True)
-class TokenRecord:
-    """What the store knows of a token: never the token itself, only its hash."""
+class TokenClaims:
+    """What a valid token says: whose it is and when it lives."""
 
     username: str
-    permissions: frozenset[str]
     issued_at: float
     expires_at: float
-    revoked: bool = False
 
 
 @dataclass(frozen=True)
 class IssuedToken:
     access_token: str
     expires_in: int
-    record: TokenRecord
+    claims: TokenClaims
 
 
 def token_key(token: str) -> str:
-    """Tokens are kept hashed, so no dump of the store reveals a usable one."""
+    """Revocations are kept as hashes, so no dump of the state reveals a usable token."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class TokenStore:
-    """In-memory tokens, thread-safe. Expired and revoked records are purged after a grace period.
-
-    The grace period (one lifetime past expiry) lets a recently expired token be told apart
-    from an unknown one; after it, memory is freed and the token is simply unknown.
-    """
-
-    def __init__(self, clock: Clock, ttl: int) -> None:
+class TokenAuthority:
+    def __init__(self, clock: Clock, ttl: int, shared: SharedState) -> None:
         self._clock = clock
         self._ttl = ttl
-        self._records: dict[str, TokenRecord] = {}
-        self._lock = threading.Lock()
-        self._next_purge = clock.now() + ttl
+        self._shared = shared
 
-    def issue(self, username: str, permissions: Iterable[str]) -> IssuedToken:
-        token = secrets.token_urlsafe(TOKEN_BYTES)
+    def issue(self, username: str) -> IssuedToken:
         now = self._clock.now()
-        record = TokenRecord(username, frozenset(permissions), now, now + self._ttl)
-        with self._lock:
-            self._records[token_key(token)] = record
-            self._purge_if_due(now)
-        return IssuedToken(token, self._ttl, record)
+        claims = TokenClaims(username, now, now + self._ttl)
+        payload = (
+            secrets.token_bytes(RANDOM_BYTES)  # first, so tokens differ from their first character
+            + _HEADER.pack(_VERSION, claims.issued_at, claims.expires_at)
+            + username.encode()
+        )
+        mac = hmac.digest(self._shared.view().key, payload, "sha256")[:MAC_BYTES]
+        token = _encode(payload + mac)
+        return IssuedToken(token, self._ttl, claims)
 
-    def authenticate(self, token: str) -> TokenRecord:
-        record = self._records.get(token_key(token))
-        if record is None:
+    def authenticate(self, token: str) -> TokenClaims:
+        snapshot = self._shared.view()
+        claims = _unseal(token, snapshot.key)
+        if claims is None:
             raise TokenRejected(TokenProblem.UNKNOWN)
-        if record.revoked:
+        revoked_before = snapshot.revoked_users.get(claims.username)
+        if token_key(token) in snapshot.revoked_tokens or (
+            revoked_before is not None and claims.issued_at <= revoked_before
+        ):
             raise TokenRejected(TokenProblem.REVOKED)
-        if self._clock.now() >= record.expires_at:
+        if self._clock.now() >= claims.expires_at:
             raise TokenRejected(TokenProblem.EXPIRED)
-        return record
+        return claims
 
     def revoke(self, token: str) -> bool:
-        key = token_key(token)
-        with self._lock:
-            record = self._records.get(key)
-            if record is None or record.revoked:
-                return False
-            self._records[key] = replace(record, revoked=True)
-            return True
+        """Revoke one live token; False if it is unknown, expired or already revoked."""
+        try:
+            claims = self.authenticate(token)
+        except TokenRejected:
+            return False
+        key, now = token_key(token), self._clock.now()
 
-    def revoke_user(self, username: str) -> int:
-        with self._lock:
-            keys = [
-                key
-                for key, record in self._records.items()
-                if record.username == username and not record.revoked
-            ]
-            for key in keys:
-                self._records[key] = replace(self._records[key], revoked=True)
-            return len(keys)
+        def add(document: dict) -> None:
+            revoked = document["revoked_tokens"]
+            for stale in [k for k, expires_at in revoked.items() if expires_at < now]:
+                del revoked[stale]
+            revoked[key] = claims.expires_at
 
-    def clear(self) -> None:
-        with self._lock:
-            self._records.clear()
+        self._shared.update(add)
+        return True
 
-    def __len__(self) -> int:
-        return len(self._records)
+    def revoke_user(self, username: str) -> None:
+        """Every token of the user issued up to now is revoked; later logins work again."""
+        now = self._clock.now()
+        self._shared.update(lambda document: document["revoked_users"].__setitem__(username, now))
 
-    def purge(self) -> int:
-        """Forget records past their grace period; returns how many were dropped."""
-        with self._lock:
-            return self._purge(self._clock.now())
 
-    def _purge_if_due(self, now: float) -> None:
-        if now >= self._next_purge:
-            self._purge(now)
+def _decode(token: str) -> bytes | None:
+    """Strict: only the exact string the mock issued decodes (no stray, padding or spare bits)."""
+    if len(token) > _MAX_TOKEN_CHARS or not _URLSAFE.fullmatch(token):
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    except (binascii.Error, ValueError):
+        return None
+    return raw if _encode(raw) == token else None
 
-    def _purge(self, now: float) -> int:
-        horizon = now - self._ttl
-        stale = [key for key, record in self._records.items() if record.expires_at < horizon]
-        for key in stale:
-            del self._records[key]
-        self._next_purge = now + min(self._ttl, 60)
-        return len(stale)
+
+def _encode(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _unseal(token: str, key: bytes) -> TokenClaims | None:
+    raw = _decode(token)
+    if raw is None:
+        return None
+    payload, mac = raw[:-MAC_BYTES], raw[-MAC_BYTES:]
+    if len(payload) < _HEADER.size + RANDOM_BYTES:
+        return None
+    if not hmac.compare_digest(mac, hmac.digest(key, payload, "sha256")[:MAC_BYTES]):
+        return None
+    version, issued_at, expires_at = _HEADER.unpack_from(payload, RANDOM_BYTES)
+    if version != _VERSION:
+        return None
+    try:
+        username = payload[RANDOM_BYTES + _HEADER.size :].decode()
+    except UnicodeDecodeError:
+        return None
+    return TokenClaims(username, issued_at, expires_at)

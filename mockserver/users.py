@@ -1,79 +1,114 @@
-"""The platform's users: loaded from a data file, optionally joined by faker-made ones."""
+"""The platform's users: loaded from a data file, joined by faker-made ones and by the control API."""
 
 from __future__ import annotations
 
+import hashlib
 import hmac
-import threading
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .data import load_json
+from .shared import SharedState
 
 __all__ = ["User", "UserDirectory", "fake_users", "load_users"]
 
-_DUMMY_PASSWORD = "x" * 32  # compared against when the user is unknown, so timing does not tell
+
+def _digest(salt: bytes, password: str) -> bytes:
+    return hashlib.sha256(salt + password.encode()).digest()
+
+
+_DUMMY_SALT = b"\0" * 16
+_DUMMY_DIGEST = _digest(_DUMMY_SALT, "no user has this password")
 
 
 @dataclass(frozen=True)
 class User:
+    """A user as the mock keeps it: the password only as a salted digest."""
+
     username: str
-    password: str
+    salt: bytes
+    password_digest: bytes
     permissions: frozenset[str]
     disabled: bool = False
 
     @classmethod
+    def create(
+        cls, username: str, password: str, permissions: Iterable[str] = (), disabled: bool = False
+    ) -> User:
+        salt = secrets.token_bytes(16)
+        return cls(username, salt, _digest(salt, password), frozenset(permissions), disabled)
+
+    @classmethod
     def from_dict(cls, data: dict[str, Any]) -> User:
+        """From a users file or control API body (`password`), or a stored record (digest)."""
+        if "password" in data:
+            return cls.create(
+                data["username"],
+                data["password"],
+                data.get("permissions", ()),
+                bool(data.get("disabled", False)),
+            )
         return cls(
-            username=data["username"],
-            password=data["password"],
-            permissions=frozenset(data.get("permissions", ())),
-            disabled=bool(data.get("disabled", False)),
+            data["username"],
+            bytes.fromhex(data["salt"]),
+            bytes.fromhex(data["password_digest"]),
+            frozenset(data.get("permissions", ())),
+            bool(data.get("disabled", False)),
         )
 
+    def record(self) -> dict[str, Any]:
+        """What the shared state stores: never the password."""
+        return {**self.public(), "salt": self.salt.hex(), "password_digest": self.password_digest.hex()}
+
     def public(self) -> dict[str, Any]:
-        """What the control API may show: everything but the password."""
-        return {
-            "username": self.username,
-            "permissions": sorted(self.permissions),
-            "disabled": self.disabled,
-        }
+        """What the control API may show."""
+        return {"username": self.username, "permissions": sorted(self.permissions), "disabled": self.disabled}
+
+    def password_matches(self, password: str) -> bool:
+        return hmac.compare_digest(self.password_digest, _digest(self.salt, password))
 
 
 class UserDirectory:
-    """Users by name, with a constant-time password check. Thread-safe."""
+    """The users from files, overlaid by users added at run time (shared by every worker)."""
 
-    def __init__(self, users: Iterable[User] = ()) -> None:
-        self._initial = {user.username: user for user in users}
-        self._users = dict(self._initial)
-        self._lock = threading.Lock()
+    def __init__(self, base: Iterable[User], shared: SharedState) -> None:
+        self._base = {user.username: user for user in base}
+        self._shared = shared
+        self._overlay_generation = -1
+        self._overlay: dict[str, User] = {}
 
     def get(self, username: str) -> User | None:
-        return self._users.get(username)
+        overlay = self._current_overlay()
+        return overlay.get(username) or self._base.get(username)
 
     def all(self) -> list[User]:
-        return sorted(self._users.values(), key=lambda user: user.username)
+        merged = {**self._base, **self._current_overlay()}
+        return sorted(merged.values(), key=lambda user: user.username)
 
     def add(self, user: User) -> None:
-        with self._lock:
-            self._users[user.username] = user
-
-    def reset(self) -> None:
-        with self._lock:
-            self._users = dict(self._initial)
+        self._shared.update(lambda document: document["users"].__setitem__(user.username, user.record()))
 
     def verify(self, username: str, password: str) -> User | None:
-        """The user if the password is theirs; compared in constant time either way."""
-        user = self._users.get(username)
-        expected = user.password if user else _DUMMY_PASSWORD
-        matches = hmac.compare_digest(expected.encode(), password.encode())
-        return user if user is not None and matches else None
+        """The user if the password is theirs; the same work is done for an unknown user."""
+        user = self.get(username)
+        if user is None:
+            hmac.compare_digest(_DUMMY_DIGEST, _digest(_DUMMY_SALT, password))
+            return None
+        return user if user.password_matches(password) else None
+
+    def _current_overlay(self) -> dict[str, User]:
+        snapshot = self._shared.view()
+        if snapshot.generation != self._overlay_generation:
+            self._overlay = {name: User.from_dict(record) for name, record in snapshot.users.items()}
+            self._overlay_generation = snapshot.generation
+        return self._overlay
 
 
 def load_users(path: Path) -> list[User]:
-    data = load_json(path)
-    return [User.from_dict(item) for item in data["users"]]
+    return [User.from_dict(item) for item in load_json(path)["users"]]
 
 
 def fake_users(count: int, seed: int, permissions: Iterable[str]) -> list[User]:
@@ -91,5 +126,5 @@ def fake_users(count: int, seed: int, permissions: Iterable[str]) -> list[User]:
     for _ in range(count):
         granted = faker.random_sample(pool, length=faker.random_int(1, len(pool))) if pool else []
         username = faker.unique.user_name()
-        users.append(User(username, f"{username}-password", frozenset(granted)))
+        users.append(User.create(username, f"{username}-password", granted))
     return users

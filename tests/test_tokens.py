@@ -1,39 +1,121 @@
-"""The token store on its own: no Flask, a manual clock."""
+"""The token authority on its own: no Flask, a manual clock, in-memory shared state."""
 
 from __future__ import annotations
+
+import base64
+import tracemalloc
 
 import pytest
 
 from mockserver import ManualClock
-from mockserver.tokens import TokenProblem, TokenRejected, TokenStore, token_key
+from mockserver.shared import SharedState, initial_document
+from mockserver.store.memory import MemoryBackend
+from mockserver.tokens import TokenAuthority, TokenProblem, TokenRejected
 
 
-def test_tokens_are_kept_hashed() -> None:
-    store = TokenStore(ManualClock(), ttl=60)
-    issued = store.issue("demo", {"a"})
-    assert issued.access_token not in repr(store.__dict__)
-    assert token_key(issued.access_token) in store._records
+@pytest.fixture
+def shared() -> SharedState:
+    return SharedState(MemoryBackend(initial_document, journal_size=10))
 
 
-@pytest.mark.parametrize(
-    ("advance", "problem"),
-    [(60, TokenProblem.EXPIRED), (120, TokenProblem.EXPIRED), (121, TokenProblem.UNKNOWN)],
-)
-def test_expired_tokens_are_told_apart_until_purged(advance: int, problem: TokenProblem) -> None:
-    clock = ManualClock()
-    store = TokenStore(clock, ttl=60)
-    token = store.issue("demo", ()).access_token
-    clock.advance(advance)
-    store.purge()
-    with pytest.raises(TokenRejected) as rejected:
-        store.authenticate(token)
-    assert rejected.value.problem is problem
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
 
 
-def test_issuing_purges_stale_records_so_memory_stays_flat() -> None:
-    clock = ManualClock()
-    store = TokenStore(clock, ttl=60)
+@pytest.fixture
+def authority(clock: ManualClock, shared: SharedState) -> TokenAuthority:
+    return TokenAuthority(clock, ttl=60, shared=shared)
+
+
+def rejected(authority: TokenAuthority, token: str) -> TokenProblem:
+    with pytest.raises(TokenRejected) as caught:
+        authority.authenticate(token)
+    return caught.value.problem
+
+
+def test_a_token_carries_its_user_and_lifetime(authority: TokenAuthority, clock: ManualClock) -> None:
+    issued = authority.issue("demo")
+    claims = authority.authenticate(issued.access_token)
+    assert (claims.username, claims.issued_at, claims.expires_at) == ("demo", clock.now(), clock.now() + 60)
+    assert issued.expires_in == 60
+
+
+def test_expiry_is_decided_against_the_clock(authority: TokenAuthority, clock: ManualClock) -> None:
+    token = authority.issue("demo").access_token
+    clock.advance(59.999)
+    authority.authenticate(token)
+    clock.advance(0.001)
+    assert rejected(authority, token) is TokenProblem.EXPIRED
+
+
+def tamper(token: str) -> list[str]:
+    """Strings that differ from a real token in ways a lax decoder would forgive."""
+    raw = bytearray(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    raw[20] ^= 1
+    flipped = base64.urlsafe_b64encode(bytes(raw)).rstrip(b"=").decode()
+    last = token[-1]
+    spare_bits = token[:-1] + ("A" if last != "A" else "B")
+    return [
+        flipped,
+        token + "=",
+        token + ".",
+        token.replace("-", "+").replace("_", "/") + "x",
+        spare_bits,
+        token[:-4],
+        "A" * len(token),
+    ]
+
+
+def test_only_the_exact_issued_string_is_accepted(authority: TokenAuthority) -> None:
+    token = authority.issue("demo").access_token
+    for variant in tamper(token):
+        assert variant != token
+        assert rejected(authority, variant) is TokenProblem.UNKNOWN, variant
+
+
+def test_a_new_signing_key_makes_every_earlier_token_unknown(
+    authority: TokenAuthority, shared: SharedState
+) -> None:
+    token = authority.issue("demo").access_token
+    shared.reset()
+    assert rejected(authority, token) is TokenProblem.UNKNOWN
+    authority.authenticate(authority.issue("demo").access_token)
+
+
+def test_one_token_or_all_of_a_users_tokens_are_revoked(
+    authority: TokenAuthority, clock: ManualClock
+) -> None:
+    first, second, other = (authority.issue(name).access_token for name in ("demo", "demo", "viewer"))
+    assert authority.revoke(first) is True
+    assert authority.revoke(first) is False
+    assert rejected(authority, first) is TokenProblem.REVOKED
+    authority.authenticate(second)
+    authority.revoke_user("demo")
+    assert rejected(authority, second) is TokenProblem.REVOKED
+    authority.authenticate(other)
+    clock.advance(1)
+    authority.authenticate(authority.issue("demo").access_token)
+
+
+def test_revocations_are_kept_as_hashes_and_purged_after_expiry(
+    authority: TokenAuthority, shared: SharedState, clock: ManualClock
+) -> None:
+    token = authority.issue("demo").access_token
+    authority.revoke(token)
+    assert token not in repr(shared.backend.load())
+    clock.advance(61)
+    authority.revoke(authority.issue("demo").access_token)
+    assert len(shared.view().revoked_tokens) == 1
+
+
+def test_issuing_many_tokens_keeps_memory_flat(authority: TokenAuthority) -> None:
     for _ in range(1000):
-        store.issue("demo", ())
-        clock.advance(1)
-    assert len(store) <= 60 + 60 + 60
+        authority.issue("demo")
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    for _ in range(20_000):
+        authority.issue("demo")
+    growth = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    assert growth < 100_000, f"{growth} bytes kept after 20,000 tokens"

@@ -9,17 +9,18 @@ from flask import Blueprint, Response, jsonify, request
 from ..bearer import authenticate_header, check_permission
 from ..routes_file import RouteSpec
 from ..state import state
-from ..tokens import TokenRecord
+from ..tokens import TokenClaims
+from ..users import User
 
 __all__ = ["make_blueprint"]
 
 
-def authorize(permission: str | None) -> TokenRecord:
-    """The caller's token record, or the RFC 6750 error that refuses the call."""
+def authorize(permission: str | None) -> tuple[TokenClaims, User]:
+    """The caller's token claims and user, or the RFC 6750 error that refuses the call."""
     mock = state()
-    record = authenticate_header(request.headers.get("Authorization"), mock.tokens)
-    check_permission(record, permission)
-    return record
+    claims, user = authenticate_header(request.headers.get("Authorization"), mock.tokens, mock.users)
+    check_permission(user, permission)
+    return claims, user
 
 
 def make_blueprint(routes: list[RouteSpec]) -> Blueprint:
@@ -27,11 +28,11 @@ def make_blueprint(routes: list[RouteSpec]) -> Blueprint:
 
     @blueprint.get("/me")
     def me() -> Response:
-        record = authorize(None)
+        claims, user = authorize(None)
         return jsonify(
-            username=record.username,
-            permissions=sorted(record.permissions),
-            expires_at=int(record.expires_at),
+            username=user.username,
+            permissions=sorted(user.permissions),
+            expires_at=int(claims.expires_at),
         )
 
     for spec in routes:

@@ -19,13 +19,16 @@ NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 def issue_token() -> Response:
     mock = state()
     credentials = read_credentials(request)
+    mock.lockout.check(credentials.username)
     user = mock.users.verify(credentials.username, credentials.password)
     status = mock.settings.invalid_grant_status
     if user is None:
+        mock.lockout.failed(credentials.username)
         raise OAuthError.invalid_grant("the username or password is wrong", status=status)
     if user.disabled:
         raise OAuthError.invalid_grant("this user is disabled", status=status)
-    issued = mock.tokens.issue(user.username, user.permissions)
+    mock.lockout.succeeded(user.username)
+    issued = mock.tokens.issue(user.username)
     response = jsonify(
         token_type="Bearer",  # noqa: S106 - the scheme name, not a secret
         access_token=issued.access_token,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
-from jsonschema import Draft202012Validator
 
-from ..data import fixture_path, load_json
+from ..access import guard_control_api
 from ..errors import OAuthError
+from ..schemas import first_error
 from ..state import state
 from ..users import User
 
@@ -16,14 +16,10 @@ __all__ = ["blueprint"]
 
 blueprint = Blueprint("control", __name__, url_prefix="/_mock")
 
-_SCHEMA = load_json(fixture_path("schemas/control.json"))
 
-
-def _validator(name: str) -> Draft202012Validator:
-    return Draft202012Validator({**_SCHEMA, "$ref": f"#/$defs/{name}"})
-
-
-_VALIDATORS = {name: _validator(name) for name in _SCHEMA["$defs"]}
+@blueprint.before_request
+def guard() -> None:
+    guard_control_api(state().settings)
 
 
 def json_body(schema: str) -> dict[str, Any]:
@@ -31,10 +27,9 @@ def json_body(schema: str) -> dict[str, Any]:
     body = request.get_json(silent=True)
     if body is None:
         raise OAuthError.invalid_request("the body must be a JSON object (application/json)")
-    error = next(iter(_VALIDATORS[schema].iter_errors(body)), None)
-    if error is not None:
-        where = "/".join(map(str, error.absolute_path)) or "body"
-        raise OAuthError.invalid_request(f"{where}: {error.message}")
+    problem = first_error(schema, body)
+    if problem is not None:
+        raise OAuthError.invalid_request(problem)
     return body
 
 
@@ -64,8 +59,9 @@ def revoke() -> Response:
     body = json_body("revoke")
     tokens = state().tokens
     if "token" in body:
-        return jsonify(revoked=int(tokens.revoke(body["token"])))
-    return jsonify(revoked=tokens.revoke_user(body["username"]))
+        return jsonify(revoked=tokens.revoke(body["token"]))
+    tokens.revoke_user(body["username"])
+    return jsonify(revoked=True)
 
 
 @blueprint.get("/users")
@@ -78,6 +74,30 @@ def add_user() -> tuple[Response, int]:
     user = User.from_dict(json_body("user"))
     state().users.add(user)
     return jsonify(user.public()), 201
+
+
+@blueprint.get("/faults")
+def list_faults() -> Response:
+    return jsonify(faults=[fault.to_dict() for fault in state().faults.all()])
+
+
+@blueprint.post("/faults")
+def add_fault() -> tuple[Response, int]:
+    fault = state().faults.add(json_body("fault"))
+    return jsonify(fault.to_dict()), 201
+
+
+@blueprint.delete("/faults")
+def clear_faults() -> tuple[str, int]:
+    state().faults.clear()
+    return "", 204
+
+
+@blueprint.delete("/faults/<fault_id>")
+def remove_fault(fault_id: str) -> tuple[str, int]:
+    if not state().faults.remove(fault_id):
+        raise OAuthError("not_found", f"no fault with id {fault_id!r}", 404)
+    return "", 204
 
 
 @blueprint.get("/requests")

@@ -1,0 +1,34 @@
+"""Who may use the control API: loopback clients, or anyone holding --control-token."""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+
+from flask import request
+
+from .bearer import parse_bearer
+from .errors import OAuthError
+from .settings import Settings
+
+__all__ = ["guard_control_api"]
+
+
+def guard_control_api(settings: Settings) -> None:
+    """Without a control token, only loopback clients; with one, it is required as a Bearer token."""
+    if settings.control_token is None:
+        if not _is_loopback(request.remote_addr):
+            raise OAuthError(
+                "access_denied", "the control API answers loopback clients only; set --control-token", 403
+            )
+        return
+    token = parse_bearer(request.headers.get("Authorization"))
+    if not hmac.compare_digest(token.encode(), settings.control_token.encode()):
+        raise OAuthError.invalid_token("the control token is wrong")
+
+
+def _is_loopback(address: str | None) -> bool:
+    try:
+        return address is not None and ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False

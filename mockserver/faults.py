@@ -1,0 +1,110 @@
+"""Faults a client developer asks for: latency, any status, 429, dropped connections, bad bodies.
+
+A fault is a small spec (data, validated by fixtures/schemas/control.json): which requests it
+matches (path pattern, method), how often (the next `times` requests, and/or a probability),
+and what it does. Specs live in the shared state, so every worker applies them.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import random
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from .shared import SharedState
+
+__all__ = ["Fault", "FaultBook"]
+
+EFFECTS = ("status", "retry_after", "drop", "malformed_json", "omit_field")
+
+
+@dataclass(frozen=True)
+class Fault:
+    id: str
+    path: str = "*"
+    method: str | None = None
+    times: int | None = None
+    probability: float = 1.0
+    delay: float = 0.0
+    delay_max: float | None = None
+    status: int | None = None
+    body: Any = None
+    headers: dict[str, str] | None = None
+    retry_after: int | None = None
+    drop: str | None = None  # "reset" or "empty"
+    malformed_json: bool = False
+    omit_field: str | None = None
+
+    @classmethod
+    def from_dict(cls, spec: dict[str, Any]) -> Fault:
+        return cls(**{"id": uuid.uuid4().hex, **spec})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {key: value for key, value in self.__dict__.items() if value not in (None, False)}
+
+    def matches(self, method: str, path: str) -> bool:
+        if self.method and self.method.upper() != method:
+            return False
+        return fnmatch.fnmatchcase(path, self.path)
+
+    def latency(self) -> float:
+        if self.delay_max is None:
+            return self.delay
+        return random.uniform(self.delay, self.delay_max)  # noqa: S311 - jitter, not security
+
+
+class FaultBook:
+    def __init__(self, shared: SharedState) -> None:
+        self._shared = shared
+
+    @staticmethod
+    def stamp(spec: dict[str, Any]) -> dict[str, Any]:
+        """A validated spec as stored: with an id."""
+        return Fault.from_dict(spec).to_dict()
+
+    def add(self, spec: dict[str, Any]) -> Fault:
+        stored = self.stamp(spec)
+        self._shared.update(lambda document: document["faults"].append(stored))
+        return Fault(**stored)
+
+    def all(self) -> list[Fault]:
+        return [Fault(**spec) for spec in self._shared.view().faults]
+
+    def remove(self, fault_id: str) -> bool:
+        def drop(document: dict[str, Any]) -> bool:
+            before = len(document["faults"])
+            document["faults"] = [spec for spec in document["faults"] if spec["id"] != fault_id]
+            return len(document["faults"]) < before
+
+        return self._shared.update(drop)
+
+    def clear(self) -> None:
+        self._shared.update(lambda document: document.__setitem__("faults", []))
+
+    def pick(self, method: str, path: str) -> Fault | None:
+        """The first fault that fires for this request; a counted one is used up atomically."""
+        for spec in self._shared.view().faults:
+            fault = Fault(**spec)
+            if not fault.matches(method, path):
+                continue
+            if fault.probability < 1.0 and random.random() >= fault.probability:  # noqa: S311
+                continue
+            if fault.times is None or self._use_once(fault.id):
+                return fault
+        return None
+
+    def _use_once(self, fault_id: str) -> bool:
+        """Decrement a counted fault in every worker's view; False if another request took the last use."""
+
+        def use(document: dict[str, Any]) -> bool:
+            for spec in document["faults"]:
+                if spec["id"] == fault_id:
+                    spec["times"] -= 1
+                    if spec["times"] <= 0:
+                        document["faults"].remove(spec)
+                    return True
+            return False
+
+        return self._shared.update(use)

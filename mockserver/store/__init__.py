@@ -1,0 +1,52 @@
+"""Where the mock's mutable state lives, so several workers or hosts behave as one mock.
+
+A backend keeps one small JSON document (clock offset, signing key, revocations, added users,
+faults, failed logins) with a generation counter, and the request journal. Workers read the
+document only when the generation moves, so the hot path costs one counter read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
+
+__all__ = ["Backend", "Document", "open_backend"]
+
+Document = dict[str, Any]
+T = TypeVar("T")
+
+
+class Backend(Protocol):
+    def generation(self) -> int:
+        """A number that changes whenever the document does; cheap to read."""
+
+    def load(self) -> tuple[int, Document]:
+        """The generation and a private copy of the document."""
+
+    def update(self, change: Callable[[Document], T]) -> T:
+        """Apply `change` to the document atomically, for every worker, and move the generation."""
+
+    def append_journal(self, entry: dict[str, Any]) -> None: ...
+
+    def journal(self) -> list[dict[str, Any]]: ...
+
+    def clear_journal(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def open_backend(url: str, initial: Callable[[], Document], journal_size: int) -> Backend:
+    """`memory:` (one process), `file:///dir` (workers of one host), `redis://host:port/db` (hosts)."""
+    if url == "memory:":
+        from .memory import MemoryBackend
+
+        return MemoryBackend(initial, journal_size)
+    if url.startswith("file://"):
+        from .file import FileBackend
+
+        return FileBackend(url.removeprefix("file://"), initial, journal_size)
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        from .redis import RedisBackend
+
+        return RedisBackend(url, initial, journal_size)
+    raise ValueError(f"unsupported store {url!r}: use memory:, file:///path or redis://host:port/db")

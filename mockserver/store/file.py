@@ -1,0 +1,109 @@
+"""State shared by the worker processes of one host, in a directory: nothing to install.
+
+The generation is an 8-byte counter in a memory-mapped file, so checking it costs no system
+call. The document is a JSON file replaced atomically under an exclusive flock. Each process
+appends its journal entries to a file of its own; reading merges them.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import mmap
+import os
+import struct
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from . import Document
+
+__all__ = ["FileBackend"]
+
+T = TypeVar("T")
+_COUNTER = struct.Struct("<Q")
+
+
+class FileBackend:
+    def __init__(self, directory: str, initial: Callable[[], Document], journal_size: int) -> None:
+        self._dir = Path(directory)
+        self._journal_dir = self._dir / "journal"
+        self._journal_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._journal_size = journal_size
+        self._document_path = self._dir / "state.json"
+        with self._locked():
+            if not self._document_path.exists():
+                self._write(initial())
+            counter = self._dir / "generation"
+            if not counter.exists():
+                counter.write_bytes(_COUNTER.pack(0))
+        self._counter_file = (self._dir / "generation").open("r+b")
+        self._counter = mmap.mmap(self._counter_file.fileno(), _COUNTER.size)
+        self._journal_file: Any = None
+        self._journal_pid = 0
+
+    def generation(self) -> int:
+        return _COUNTER.unpack_from(self._counter)[0]
+
+    def load(self) -> tuple[int, Document]:
+        generation = self.generation()
+        return generation, json.loads(self._document_path.read_bytes())
+
+    def update(self, change: Callable[[Document], T]) -> T:
+        with self._locked():
+            document = json.loads(self._document_path.read_bytes())
+            result = change(document)
+            self._write(document)
+            _COUNTER.pack_into(self._counter, 0, self.generation() + 1)
+            return result
+
+    def append_journal(self, entry: dict[str, Any]) -> None:
+        handle = self._own_journal()
+        handle.write(json.dumps(entry, separators=(",", ":")) + "\n")
+        handle.flush()
+
+    def journal(self) -> list[dict[str, Any]]:
+        entries = [entry for path in self._journal_dir.glob("*.jsonl") for entry in _read_lines(path)]
+        entries.sort(key=lambda entry: entry["seq"])
+        return entries[-self._journal_size :]
+
+    def clear_journal(self) -> None:
+        with self._locked():
+            for path in self._journal_dir.glob("*.jsonl"):
+                os.truncate(path, 0)
+
+    def close(self) -> None:
+        self._counter.close()
+        self._counter_file.close()
+        if self._journal_file is not None:
+            self._journal_file.close()
+
+    def _own_journal(self) -> Any:
+        """One append-only file per process: workers never write into each other's."""
+        if self._journal_pid != os.getpid():
+            path = self._journal_dir / f"{os.getpid()}.jsonl"
+            self._journal_file = path.open("a", encoding="utf-8")
+            self._journal_pid = os.getpid()
+        return self._journal_file
+
+    def _write(self, document: Document) -> None:
+        temporary = self._document_path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(document), encoding="utf-8")
+        os.replace(temporary, self._document_path)
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        with (self._dir / "lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _read_lines(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.endswith("\n"):
+                yield json.loads(line)
