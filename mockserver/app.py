@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 
 from flask import Flask, Response, g, jsonify, request
@@ -86,6 +87,7 @@ def _register_request_hooks(app: Flask, mock: MockState) -> None:
     def journal_and_log(response: Response) -> Response:
         if not request.path.startswith(CONTROL_PREFIX):
             mock.journal.record(entry_from(request, response, mock.clock.now()))
+        response.headers["X-Mock-Worker"] = str(os.getpid())  # which worker answered
         if mock.settings.log_requests:
             elapsed_ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
             query = redact_query(request.query_string.decode("latin-1"))

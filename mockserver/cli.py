@@ -31,6 +31,12 @@ def build_parser() -> argparse.ArgumentParser:
     add("--seed", type=int, help="seed for faker-made users and route data (default 1234)")
     add("--realm", help="realm named in WWW-Authenticate challenges")
     add("--invalid-grant-status", type=int, choices=(400, 401), help="status for bad logins")
+    add("--control-token", help="require this Bearer token on the control API (also from any host)")
+    add("--lockout-after", type=int, metavar="N", help="answer 429 after N wrong passwords (0: never)")
+    add("--lockout-seconds", type=int, metavar="SECONDS", help="how long a lockout lasts (default 300)")
+    add("--store", metavar="URL", help="shared state: memory:, file:///dir or redis://host:port/db")
+    add("--server", choices=("granian", "werkzeug"), help="HTTP server (default granian)")
+    add("--workers", type=int, metavar="N", help="granian worker processes (default: one per core)")
     add(
         "--no-control",
         dest="control",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -26,6 +27,7 @@ class JournalEntry:
     headers: dict[str, str]
     form: dict[str, Any]
     status: int
+    worker: int
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -47,6 +49,7 @@ def entry_from(request: Request, response: Response, now: float) -> JournalEntry
         headers=headers,
         form=_body_fields(request),
         status=response.status_code,
+        worker=os.getpid(),
     )
 
 
