@@ -61,14 +61,14 @@ class Clause:
 
     @classmethod
     def of(cls, item: pytest.Item) -> Clause:
-        """Read the clause from the test's docstring: first line the name, `Clause:` the citation."""
+        """Read the clause from the test's docstring: first paragraph the name, `Clause:` the citation."""
         doc = getattr(getattr(item, "function", None), "__doc__", None) or ""
-        lines = [line.strip() for line in doc.strip().splitlines()]
-        source = [line for line in lines if line.startswith("Clause:")]
+        paragraphs = [" ".join(part.split()) for part in doc.strip().split("\n\n")]
+        source = [part for part in paragraphs if part.startswith("Clause:")]
         levels = [name for name in MARKERS if item.get_closest_marker(name)]
-        if not lines or not source or len(levels) != 1:
+        if not paragraphs[0] or not source or len(levels) != 1:
             raise pytest.UsageError(f"{item.nodeid} needs a docstring with a Clause: line and one marker")
-        return cls(lines[0], source[0].removeprefix("Clause:").strip(), levels[0])
+        return cls(paragraphs[0], source[0].removeprefix("Clause:").strip(), levels[0])
 
 
 def status_text(response: requests.Response) -> str:

@@ -56,7 +56,8 @@ def build_schema(target: Target, token: Secret) -> schemathesis.BaseSchema:
         def set(self, case: schemathesis.Case, data: Secret, ctx: schemathesis.AuthContext) -> None:
             case.headers["Authorization"] = authorization(data)
 
-    schema.auth.auth(refresh_interval=None)(SuiteToken)
+    register = schema.auth.auth(refresh_interval=None)
+    register.apply_to(method="GET", path=target.protected_path)(SuiteToken)
     return schema
 
 

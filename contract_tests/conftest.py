@@ -24,6 +24,7 @@ from .plugin import (
     nearly_expired_token,
     probes,
     token,
+    token_source,
 )
 from .redaction import install_log_redaction, redact
 from .settings import ConfigError, load_settings
@@ -40,6 +41,7 @@ __all__ = [
     "nearly_expired_token",
     "probes",
     "token",
+    "token_source",
 ]
 
 EXIT_CONFIG = 4

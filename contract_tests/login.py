@@ -17,7 +17,7 @@ from .checks import MISSING, ContractViolation, describe, json_body
 from .client import ContractClient
 from .redaction import Secret, redact
 
-__all__ = ["Issued", "Login", "announced_lifetime", "issued_token"]
+__all__ = ["Issued", "Login", "TokenSource", "announced_lifetime", "issued_token", "token_of"]
 
 
 @dataclass(frozen=True)
@@ -88,3 +88,25 @@ def issued_token(login: Login, client: ContractClient, now: Callable[[], float])
     response = login.send(client)
     received_at = now()
     return Issued(token_of(response), announced_lifetime(json_body(response)), sent_at, received_at)
+
+
+class TokenSource:
+    """A token young enough to be valid: the last one, or a new login once half its life is gone.
+
+    Sharing one token saves logins; renewing it matters when the suite waits for expiry on a
+    platform with short-lived tokens, where the first token would die before the last test.
+    """
+
+    def __init__(self, login: Login, client: ContractClient, now: Callable[[], float]) -> None:
+        self._login = login
+        self._client = client
+        self._now = now
+        self._issued: Issued | None = None
+
+    def current(self) -> Secret:
+        issued = self._issued
+        if issued is None or (
+            issued.expires_in is not None and self._now() - issued.sent_at >= issued.expires_in / 2
+        ):
+            issued = self._issued = issued_token(self._login, self._client, self._now)
+        return issued.token

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 import pytest
 import requests
 
+from . import expiry as expiry_module
 from .checks import Clause, json_body
 from .client import ContractClient, TargetUnreachable
 from .expiry import Expiry
-from .login import Login, announced_lifetime, token_of
+from .login import Login, TokenSource, announced_lifetime
 from .probes import Probes
 from .redaction import Secret
 from .settings import ContractSettings
@@ -41,6 +42,7 @@ __all__ = [
     "open_target",
     "probes",
     "token",
+    "token_source",
 ]
 
 SETTINGS_KEY = pytest.StashKey[ContractSettings]()
@@ -145,13 +147,19 @@ def login_reply(login: Login, contract_client: ContractClient) -> requests.Respo
 
 
 @pytest.fixture(scope="session")
-def token(login_reply: requests.Response) -> Secret:
-    return token_of(login_reply)
+def token_source(login: Login, contract_client: ContractClient) -> TokenSource:
+    return TokenSource(login, contract_client, lambda: expiry_module.CLOCK.now())
+
+
+@pytest.fixture
+def token(token_source: TokenSource) -> Secret:
+    """A valid token: shared while young, renewed when half its announced life is gone."""
+    return token_source.current()
 
 
 @pytest.fixture(scope="session")
-def probes(contract_client: ContractClient, contract_target: Target, token: Secret) -> Probes:
-    return Probes(contract_client, contract_target.login, contract_target.protected_path, token)
+def probes(contract_client: ContractClient, contract_target: Target, token_source: TokenSource) -> Probes:
+    return Probes(contract_client, contract_target.login, contract_target.protected_path, token_source)
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from functools import cached_property
 import requests
 
 from .client import ContractClient, authorization
-from .login import Login
+from .login import Login, TokenSource
 from .redaction import Secret
 
 __all__ = ["MALFORMED_TOKENS", "Probes", "unknown_like"]
@@ -41,11 +41,13 @@ def unknown_like(token: Secret) -> Secret:
 class Probes:
     """Lazily sent, remembered exchanges with one target."""
 
-    def __init__(self, client: ContractClient, login: Login, protected_path: str, token: Secret) -> None:
+    def __init__(
+        self, client: ContractClient, login: Login, protected_path: str, tokens: TokenSource
+    ) -> None:
         self._client = client
         self._login = login
         self._path = protected_path
-        self._token = token
+        self._tokens = tokens
         self.wrong_password_sent = Secret("wrong-" + secrets.token_urlsafe(12))
 
     def _protected(self, auth: str | None) -> requests.Response:
@@ -57,7 +59,7 @@ class Probes:
 
     @cached_property
     def unknown_token(self) -> requests.Response:
-        return self._protected(authorization(unknown_like(self._token)))
+        return self._protected(authorization(unknown_like(self._tokens.current())))
 
     @cached_property
     def bearer_without_token(self) -> requests.Response:
@@ -69,7 +71,7 @@ class Probes:
 
     @cached_property
     def other_scheme(self) -> requests.Response:
-        return self._protected(authorization(self._token, scheme="Token"))
+        return self._protected(authorization(self._tokens.current(), scheme="Token"))
 
     @cached_property
     def wrong_password(self) -> requests.Response:

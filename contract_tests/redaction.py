@@ -29,11 +29,15 @@ _PATTERNS = (
     (re.compile(rf"(?i)('(?:{_SECRET_FIELDS})'\s*:\s*')[^']*(')"), rf"\g<1>{MASK}\g<2>"),
     # form or query fields: password=…
     (re.compile(rf"(?i)(\b(?:{_SECRET_FIELDS})=)[^&\s'\"]+"), rf"\g<1>{MASK}"),
-    # credentials of an Authorization header, but not the parameters of a challenge (realm="…")
+    # the credentials of an Authorization header, whatever the scheme
     (
-        re.compile(r"(?i)(\b(?:bearer|basic|token|mac)\s+)(?![A-Za-z0-9_-]+=\")[A-Za-z0-9\-._~+/]{8,}=*"),
+        re.compile(
+            r"(?i)(\bauthorization[\"']?\s*[:=]\s*[\"']?[A-Za-z][A-Za-z0-9_-]*[ \t]+)[A-Za-z0-9\-._~+/]+=*"
+        ),
         rf"\g<1>{MASK}",
     ),
+    # a Bearer token anywhere else: long enough not to be a word of prose, and not a challenge's realm="…"
+    (re.compile(r"(?i)(\bbearer[ \t]+)(?![A-Za-z0-9_-]+=\")[A-Za-z0-9\-._~+/]{16,}=*"), rf"\g<1>{MASK}"),
 )
 
 

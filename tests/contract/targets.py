@@ -1,0 +1,235 @@
+"""Small platforms for the contract suite to face: correct by default, each field bends one clause.
+
+A Platform is data; `platform_app` turns it into a Flask app and `serve` puts that on a free
+loopback port in a thread. The platforms read time from a clock the test passes in, the same
+fake clock the suite waits on, so expiry is tested without sleeping.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import secrets
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask, Response, request
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+__all__ = ["FakeClock", "Platform", "jwt_token", "platform_app", "serve"]
+
+B64TOKEN = r"[A-Za-z0-9\-._~+/]+=*"
+FORM = "application/x-www-form-urlencoded"
+
+
+class FakeClock:
+    """Time that passes only when the suite sleeps on it."""
+
+    def __init__(self) -> None:
+        self._now = 1_000.0
+        self._lock = threading.Lock()
+
+    def now(self) -> float:
+        return self._now
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self._now += max(0.0, seconds)
+
+
+def jwt_token() -> str:
+    """A JWT-shaped token: three base64url segments (unsigned, the shape is what matters)."""
+
+    def segment(data: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+    claims = {"sub": "qa-user", "jti": secrets.token_hex(16)}
+    return f"{segment({'alg': 'HS256', 'typ': 'JWT'})}.{segment(claims)}.{secrets.token_urlsafe(32)}"
+
+
+@dataclass
+class Platform:
+    """A platform that keeps the contract unless told otherwise."""
+
+    username: str = "qa-user"
+    password: str = "Pa55-w0rd&secret=1 !"
+    token_path: str = "/authorization"
+    protected_path: str = "/me"
+    accepts: tuple[str, ...] = ("form", "json", "query")
+    required_params: dict[str, str] = field(default_factory=dict)
+    # the token response
+    ttl: float = 60.0
+    announced: Any = None  # expires_in as sent; None: int(ttl)
+    token_type: Any = "Bearer"
+    new_token: Callable[[], str] = lambda: secrets.token_urlsafe(32)
+    content_type: str = "application/json"
+    extra_fields: dict[str, Any] = field(default_factory=dict)
+    cache_control: str | None = "no-store"
+    pragma: str | None = "no-cache"
+    reuse_token: bool = False
+    get_issues_token: bool = False
+    # refused logins
+    bad_login_status: int = 400
+    bad_login_body: dict[str, Any] | None = field(default_factory=lambda: {"error": "invalid_grant"})
+    bad_login_challenge: bool = True
+    token_with_refusal: bool = False
+    echo_password: bool = False
+    crash_on_odd_username: bool = False
+    # the protected path
+    protected_status: int = 200
+    scheme: str | None = None  # the one spelling accepted; None: any case of "Bearer"
+    token_syntax: str = B64TOKEN
+    challenge: str | None = 'Bearer realm="proof"'
+    invalid_token_error: bool = True
+    missing_header_status: int = 401
+    unknown_token_status: int = 401
+    expired_status: int = 401
+    empty_bearer_status: int = 401
+    malformed_status: int = 400
+    other_scheme_accepted: bool = False
+    echo_authorization: bool = False  # a leaky platform: refusals repeat the header they refused
+    # what it did, for the tests to read back
+    issued: list[str] = field(default_factory=list)
+    expires_at: dict[str, float] = field(default_factory=dict)
+
+    def expires_in(self) -> Any:
+        return int(self.ttl) if self.announced is None else self.announced
+
+    def mint_expired(self, clock: FakeClock) -> str:
+        """A token this platform issued and that has expired: a CONTRACT_EXPIRED_TOKEN."""
+        token = self.new_token()
+        self.issued.append(token)
+        self.expires_at[token] = clock.now() - 1
+        return token
+
+
+def platform_app(platform: Platform, clock: FakeClock) -> Flask:
+    app = Flask(__name__)
+    expiry = platform.expires_at
+    methods = ["POST", "GET"] if platform.get_issues_token else ["POST"]
+
+    def issue() -> str:
+        alive = [token for token in platform.issued if expiry.get(token, 0) > clock.now()]
+        if platform.reuse_token and alive:
+            return alive[-1]
+        token = platform.new_token()
+        platform.issued.append(token)
+        expiry[token] = clock.now() + platform.ttl
+        return token
+
+    def bad_login(password: str) -> Response:
+        body = dict(platform.bad_login_body or {})
+        if platform.echo_password:
+            body["error_description"] = f"wrong password {password!r}"
+        if platform.token_with_refusal:
+            body["access_token"] = issue()
+        response = _answer(body if platform.bad_login_body is not None else "no", platform.bad_login_status)
+        if platform.bad_login_status == 401 and platform.bad_login_challenge:
+            response.headers["WWW-Authenticate"] = 'Basic realm="login"'
+        return response
+
+    @app.route(platform.token_path, methods=methods)
+    def token_endpoint() -> Response:
+        fields = _credentials(platform.accepts)
+        username, password = fields.get("username", ""), fields.get("password", "")
+        if platform.crash_on_odd_username and not re.fullmatch(r"[A-Za-z0-9-]*", username):
+            return _answer({"error": "server_error"}, 500)
+        params_ok = all(fields.get(k) == v for k, v in platform.required_params.items())
+        if not (username and password and params_ok):
+            return _answer({"error": "invalid_request"}, 400)
+        if (username, password) != (platform.username, platform.password):
+            return bad_login(password)
+        body = {
+            "token_type": platform.token_type,
+            "access_token": issue(),
+            "expires_in": platform.expires_in(),
+        }
+        response = Response(json.dumps({**body, **platform.extra_fields}), content_type=platform.content_type)
+        for name, value in (("Cache-Control", platform.cache_control), ("Pragma", platform.pragma)):
+            if value is not None:
+                response.headers[name] = value
+        return response
+
+    @app.get(platform.protected_path)
+    def protected() -> Response:
+        header = request.headers.get("Authorization")
+        if header is None:
+            return refuse(platform.missing_header_status, None)
+        scheme, _, token = header.partition(" ")
+        if token in expiry and (platform.other_scheme_accepted or _scheme_ok(platform.scheme, scheme)):
+            if clock.now() >= expiry[token]:
+                return refuse(platform.expired_status, "invalid_token")
+            return (
+                Response(status=204)
+                if platform.protected_status == 204
+                else _answer({"user": "qa-user"}, 200)
+            )
+        if not _scheme_ok(platform.scheme, scheme):
+            return refuse(401, None)
+        if not token:
+            return refuse(platform.empty_bearer_status, "invalid_request")
+        if not re.fullmatch(platform.token_syntax, token):
+            return refuse(platform.malformed_status, "invalid_request")
+        return refuse(platform.unknown_token_status, "invalid_token")
+
+    def refuse(status: int, error: str | None) -> Response:
+        body = {"error": error or "unauthorized"}
+        if platform.echo_authorization:
+            body["received"] = request.headers.get("Authorization", "")
+        response = _answer(body, status)
+        if status == 401 and platform.challenge is not None:
+            challenge = platform.challenge
+            if error and platform.invalid_token_error:
+                challenge += f', error="{error}"'
+            response.headers["WWW-Authenticate"] = challenge
+        return response
+
+    return app
+
+
+def _scheme_ok(accepted: str | None, scheme: str) -> bool:
+    return scheme == accepted if accepted is not None else scheme.lower() == "bearer"
+
+
+def _credentials(accepts: tuple[str, ...]) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    if "query" in accepts:
+        fields.update(request.args.items())
+    if "form" in accepts and request.mimetype == FORM:
+        fields.update(request.form.items())
+    if "json" in accepts and request.is_json:
+        data = request.get_json(silent=True)
+        if isinstance(data, dict):
+            fields.update({k: v for k, v in data.items() if isinstance(v, str)})
+    return fields
+
+
+def _answer(body: Any, status: int) -> Response:
+    if isinstance(body, str):
+        return Response(body, status=status, content_type="text/plain")
+    return Response(json.dumps(body), status=status, content_type="application/json")
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+
+@contextmanager
+def serve(app: Flask) -> Iterator[str]:
+    """The app on 127.0.0.1 and a free port, in a thread, until the block ends; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="contract-target", daemon=True
+    )
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

@@ -1,0 +1,88 @@
+"""Platforms that keep the contract in ways it allows pass the whole suite: no failure, skip or warning."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from .conftest import SuiteRunner
+from .targets import Platform, jwt_token
+
+ALLOWED = [
+    pytest.param({"token_type": "bearer"}, {}, id="lowercase-token-type"),
+    pytest.param({"bad_login_status": 401}, {}, id="401-for-bad-credentials"),
+    pytest.param(
+        {"extra_fields": {"scope": "accounts:read payments:read", "refresh_token": "r-" + "x" * 30}},
+        {},
+        id="scope-and-refresh-token",
+    ),
+    pytest.param({"content_type": "application/json; charset=utf-8"}, {}, id="charset-in-content-type"),
+    pytest.param({"new_token": jwt_token}, {}, id="jwt-shaped-tokens"),
+    pytest.param({"accepts": ("json",)}, {"CONTRACT_CREDENTIALS_IN": "json"}, id="json-credentials-only"),
+    pytest.param({"accepts": ("query",)}, {"CONTRACT_CREDENTIALS_IN": "query"}, id="query-credentials-only"),
+    pytest.param({"protected_status": 204}, {}, id="protected-path-204"),
+    pytest.param(
+        {"token_path": "/oauth/token", "required_params": {"grant_type": "password"}},
+        {"CONTRACT_TOKEN_PARAMS": "grant_type=password"},
+        id="oauth-token-path-with-grant-type",
+    ),
+    pytest.param(
+        {
+            "token_type": "bearer",
+            "bad_login_status": 401,
+            "extra_fields": {"scope": "read"},
+            "content_type": "application/json;charset=UTF-8",
+            "new_token": jwt_token,
+            "accepts": ("json",),
+            "protected_status": 204,
+            "token_path": "/oauth/token",
+            "protected_path": "/api/v1/accounts",
+            "required_params": {"grant_type": "password", "client_id": "qa"},
+        },
+        {"CONTRACT_CREDENTIALS_IN": "json", "CONTRACT_TOKEN_PARAMS": "grant_type=password&client_id=qa"},
+        id="all-at-once",
+    ),
+]
+
+
+@pytest.mark.parametrize(("changes", "env"), ALLOWED)
+def test_allowed_variant_passes(suite: SuiteRunner, changes: dict[str, Any], env: dict[str, str]) -> None:
+    outcome = suite.run(Platform(**changes), env=env)
+    assert outcome.result.ret == 0, outcome.text
+    assert (outcome.failed, outcome.skipped, outcome.advisory) == (set(), {}, set()), outcome.text
+    assert len(outcome.passed) == 27, outcome.text
+
+
+def test_a_known_expired_token_is_used_without_waiting(suite: SuiteRunner) -> None:
+    """CONTRACT_EXPIRED_TOKEN replaces waiting; the early-death check then says what would enable it."""
+    platform = Platform()
+    expired = platform.mint_expired(suite.clock)
+    outcome = suite.run(platform, env={"CONTRACT_EXPIRED_TOKEN": expired, "CONTRACT_EXPIRY_WAIT": None})
+    assert "test_expired_token_is_refused" in outcome.passed
+    assert outcome.failed == set()
+    assert list(outcome.skipped) == ["test_token_lives_its_announced_lifetime"]
+    assert "CONTRACT_EXPIRY_WAIT" in outcome.skipped["test_token_lives_its_announced_lifetime"]
+
+
+def test_a_known_expired_token_that_is_accepted_fails(suite: SuiteRunner) -> None:
+    platform = Platform()
+    platform.issued.append("still-valid-" + "v" * 30)
+    platform.expires_at["still-valid-" + "v" * 30] = float("inf")
+    outcome = suite.run(
+        platform, env={"CONTRACT_EXPIRED_TOKEN": "still-valid-" + "v" * 30, "CONTRACT_EXPIRY_WAIT": None}
+    )
+    assert outcome.failed == {"test_expired_token_is_refused"}, outcome.text
+
+
+def test_without_a_way_to_expire_both_expiry_checks_skip_naming_the_variables(suite: SuiteRunner) -> None:
+    outcome = suite.run(Platform(), env={"CONTRACT_EXPIRY_WAIT": None})
+    assert outcome.failed == set()
+    assert set(outcome.skipped) == {
+        "test_expired_token_is_refused",
+        "test_token_lives_its_announced_lifetime",
+    }
+    assert "CONTRACT_EXPIRED_TOKEN" in outcome.skipped["test_expired_token_is_refused"]
+    assert "CONTRACT_EXPIRY_WAIT" in outcome.skipped["test_expired_token_is_refused"]
+    assert "CONTRACT_EXPIRY_WAIT" in outcome.skipped["test_token_lives_its_announced_lifetime"]
+    assert "2 skipped" in outcome.text

@@ -1,0 +1,89 @@
+"""ContractSettings: layers in one direction, secrets never from options, one-line errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from contract_tests.redaction import Secret
+from contract_tests.settings import ConfigError, ContractSettings, load_settings
+
+LIVE = {
+    "CONTRACT_BASE_URL": "https://staging.example.test/",
+    "CONTRACT_USERNAME": "qa",
+    "CONTRACT_PASSWORD": "hunter2-secret",
+    "CONTRACT_PROTECTED_PATH": "/me",
+}
+
+
+def test_defaults_are_the_bundled_mock() -> None:
+    settings = load_settings(environ={})
+    assert settings == ContractSettings()
+    assert (settings.base_url, settings.token_path, settings.credentials_in) == (
+        None,
+        "/authorization",
+        "form",
+    )
+    assert not settings.is_live
+
+
+def test_profile_then_environment_then_options(tmp_path: Path) -> None:
+    profile = tmp_path / "staging.toml"
+    profile.write_text(
+        '[contract]\nbase-url = "https://profile.test"\ntoken-path = "/p"\nexpiry-wait = 5\nusername = "qa"\n'
+    )
+    environ = {**LIVE, "CONTRACT_TOKEN_PATH": "/env", "CONTRACT_BASE_URL": "https://env.test"}
+    del environ["CONTRACT_USERNAME"]
+    settings = load_settings(environ=environ, profile=profile, options={"token_path": "/option"})
+    assert settings.base_url == "https://env.test"
+    assert settings.token_path == "/option"
+    assert settings.expiry_wait == 5.0
+    assert settings.username == Secret("qa")
+
+
+def test_token_params_are_parsed() -> None:
+    settings = load_settings(environ={"CONTRACT_TOKEN_PARAMS": "grant_type=password&client_id=qa"})
+    assert settings.token_params == (("grant_type", "password"), ("client_id", "qa"))
+
+
+def test_secrets_are_masked_in_reprs() -> None:
+    settings = load_settings(environ=LIVE)
+    assert "hunter2" not in repr(settings)
+    assert settings.password is not None
+    assert settings.password.reveal() == "hunter2-secret"
+
+
+@pytest.mark.parametrize("name", ["password", "username", "expired_token"])
+def test_secrets_are_refused_as_options(name: str) -> None:
+    with pytest.raises(ConfigError, match="environment or profile only"):
+        load_settings(environ=LIVE, options={name: "x"})
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        pytest.param(
+            {**LIVE, "CONTRACT_PROTECTED_PATH": ""}, "needs CONTRACT_PROTECTED_PATH", id="no-protected"
+        ),
+        pytest.param({"CONTRACT_BASE_URL": "https://x.test"}, "CONTRACT_USERNAME", id="no-credentials"),
+        pytest.param({"CONTRACT_CREDENTIALS_IN": "header"}, "CONTRACT_CREDENTIALS_IN", id="credentials-in"),
+        pytest.param({"CONTRACT_EXPIRY_WAIT": "soon"}, "CONTRACT_EXPIRY_WAIT", id="expiry-wait"),
+        pytest.param({"CONTRACT_EXPIRY_WAIT": "-1"}, "CONTRACT_EXPIRY_WAIT", id="negative-wait"),
+        pytest.param({"CONTRACT_TOKEN_PATH": "oauth/token"}, "CONTRACT_TOKEN_PATH", id="relative-path"),
+        pytest.param({"CONTRACT_TOKEN_PARAMS": "password=x"}, "must not hold the credentials", id="params"),
+        pytest.param({"CONTRACT_BASE_URL": "ftp://x.test"}, "CONTRACT_BASE_URL", id="scheme"),
+        pytest.param({**LIVE, "CONTRACT_BASE_URL": "https://u:p@x.test"}, "credentials", id="userinfo"),
+        pytest.param({"CONTRACT_TYPO": "1"}, "CONTRACT_TYPO", id="unknown-variable"),
+    ],
+)
+def test_bad_settings_name_the_variable(environ: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError, match=message) as error:
+        load_settings(environ=environ)
+    assert "\n" not in str(error.value)
+    assert "hunter2" not in str(error.value)
+
+
+def test_missing_profile_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="profile not found"):
+        load_settings(environ={}, profile=tmp_path / "absent.toml")
