@@ -49,7 +49,7 @@ ALLOWED = [
 @pytest.mark.parametrize(("changes", "env"), ALLOWED)
 def test_allowed_variant_passes(suite: SuiteRunner, changes: dict[str, Any], env: dict[str, str]) -> None:
     outcome = suite.run(Platform(**changes), env=env)
-    assert outcome.result.ret == 0, outcome.text
+    assert outcome.ret == 0, outcome.text
     assert (outcome.failed, outcome.skipped, outcome.advisory) == (set(), {}, set()), outcome.text
     assert len(outcome.passed) == 27, outcome.text
 

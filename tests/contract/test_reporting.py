@@ -28,7 +28,7 @@ def secret_forms(value: str) -> set[str]:
 
 def test_advisory_failures_are_warnings_by_default(suite: SuiteRunner) -> None:
     outcome = suite.run(Platform(pragma=None))
-    assert outcome.result.ret == 0, outcome.text
+    assert outcome.ret == 0, outcome.text
     assert outcome.failed == set()
     assert outcome.advisory == {"test_token_response_has_pragma_no_cache"}
     assert "AdvisoryWarning" in outcome.text
@@ -70,7 +70,7 @@ def test_missing_protected_path_stops_with_one_line(suite: SuiteRunner) -> None:
     platform = Platform()
     outcome = suite.run(platform, env={"CONTRACT_PROTECTED_PATH": None})
     lines = [line for line in outcome.text.splitlines() if "CONTRACT_PROTECTED_PATH" in line]
-    assert outcome.result.ret == 4
+    assert outcome.ret == 4
     assert len(lines) == 1, outcome.text
     assert lines[0].startswith("Exit: contract suite: a live run against http://127.0.0.1:")
     assert "Traceback" not in outcome.text
@@ -85,7 +85,7 @@ def test_unreachable_target_stops_with_one_line(suite: SuiteRunner) -> None:
     platform = Platform()
     outcome = suite.run(platform, env={"CONTRACT_BASE_URL": f"http://127.0.0.1:{closed_port}"})
     lines = [line for line in outcome.text.splitlines() if "unreachable" in line]
-    assert outcome.result.ret == 3
+    assert outcome.ret == 3
     assert len(lines) == 1, outcome.text
     assert "Connection refused" in lines[0]
     assert "Traceback" not in outcome.text

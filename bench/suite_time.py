@@ -1,0 +1,43 @@
+"""Wall time of the contract suite against the bundled mock: the median of three runs.
+
+Each run is a fresh `python -m pytest contract_tests -q -p no:cacheprovider`, interpreter start
+and imports included, as a developer or CI would run it. CONTRACT_* variables are removed, so the
+suite starts the bundled mock. Usage: python bench/suite_time.py [runs]
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+COMMAND = [sys.executable, "-m", "pytest", "contract_tests", "-q", "-p", "no:cacheprovider"]
+BUDGET_SECONDS = 5.0
+
+
+def run_once(environ: dict[str, str]) -> float:
+    started = time.perf_counter()
+    completed = subprocess.run(COMMAND, cwd=ROOT, env=environ, capture_output=True, text=True, check=False)  # noqa: S603
+    elapsed = time.perf_counter() - started
+    if completed.returncode != 0:
+        sys.stdout.write(completed.stdout[-3000:] + completed.stderr[-3000:])
+        raise SystemExit(f"the contract suite failed (exit {completed.returncode})")
+    return elapsed
+
+
+def main(runs: int = 3) -> int:
+    environ = {name: value for name, value in os.environ.items() if not name.startswith("CONTRACT_")}
+    times = [run_once(environ) for _ in range(runs)]
+    median = statistics.median(times)
+    listed = ", ".join(f"{seconds:.2f}" for seconds in times)
+    print(f"contract suite against the bundled mock: median {median:.2f} s of {runs} runs ({listed})")
+    print(f"budget {BUDGET_SECONDS:.1f} s: {'within' if median <= BUDGET_SECONDS else 'OVER'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 3))
