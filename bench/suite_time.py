@@ -21,7 +21,9 @@ BUDGET_SECONDS = 5.0
 
 def run_once(environ: dict[str, str]) -> float:
     started = time.perf_counter()
-    completed = subprocess.run(COMMAND, cwd=ROOT, env=environ, capture_output=True, text=True, check=False)  # noqa: S603
+    completed = subprocess.run(  # noqa: S603 - our own interpreter and fixed arguments
+        COMMAND, cwd=ROOT, env=environ, capture_output=True, text=True, check=False, timeout=300
+    )
     elapsed = time.perf_counter() - started
     if completed.returncode != 0:
         sys.stdout.write(completed.stdout[-3000:] + completed.stderr[-3000:])

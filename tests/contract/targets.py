@@ -94,6 +94,7 @@ class Platform:
     echo_authorization: bool = False  # a leaky platform: refusals repeat the header they refused
     # what it did, for the tests to read back
     issued: list[str] = field(default_factory=list)
+    logins: list[str] = field(default_factory=list)  # "ok", "wrong password", "unknown user", "invalid"
     expires_at: dict[str, float] = field(default_factory=dict)
 
     def expires_in(self) -> Any:
@@ -140,9 +141,12 @@ def platform_app(platform: Platform, clock: FakeClock) -> Flask:
             return _answer({"error": "server_error"}, 500)
         params_ok = all(fields.get(k) == v for k, v in platform.required_params.items())
         if not (username and password and params_ok):
+            platform.logins.append("invalid")
             return _answer({"error": "invalid_request"}, 400)
         if (username, password) != (platform.username, platform.password):
+            platform.logins.append("wrong password" if username == platform.username else "unknown user")
             return bad_login(password)
+        platform.logins.append("ok")
         body = {
             "token_type": platform.token_type,
             "access_token": issue(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -86,3 +87,21 @@ def test_without_a_way_to_expire_both_expiry_checks_skip_naming_the_variables(su
     assert "CONTRACT_EXPIRY_WAIT" in outcome.skipped["test_expired_token_is_refused"]
     assert "CONTRACT_EXPIRY_WAIT" in outcome.skipped["test_token_lives_its_announced_lifetime"]
     assert "2 skipped" in outcome.text
+
+
+def test_profile_and_options_drive_a_live_run(suite: SuiteRunner, tmp_path: Path) -> None:
+    """Non-secret settings from a --contract-profile and options; credentials from the environment only."""
+    platform = Platform(
+        token_path="/oauth/token", protected_path="/api/me", required_params={"grant_type": "password"}
+    )
+    profile = tmp_path / "staging.toml"
+    profile.write_text('[contract]\ntoken-path = "/oauth/token"\ntoken-params = "grant_type=password"\n')
+    outcome = suite.run(
+        platform,
+        f"--contract-profile={profile}",
+        "--protected-path=/api/me",
+        env={"CONTRACT_TOKEN_PATH": None, "CONTRACT_PROTECTED_PATH": None},
+    )
+    assert outcome.ret == 0, outcome.text
+    assert len(outcome.passed) == 27
+    assert "token path /oauth/token" in outcome.text

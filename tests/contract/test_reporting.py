@@ -7,6 +7,8 @@ import socket
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
+from contract_tests.plugin import LIVE_BUDGET
+
 from .conftest import SuiteRunner
 from .targets import Platform
 
@@ -91,3 +93,14 @@ def test_unreachable_target_stops_with_one_line(suite: SuiteRunner) -> None:
     assert "Traceback" not in outcome.text
     assert platform.password not in outcome.text
     assert not outcome.passed | outcome.failed
+
+
+def test_a_live_run_is_gentle_with_the_account(suite: SuiteRunner) -> None:
+    """One wrong password for the real account per run, and a bounded number of logins overall."""
+    platform = Platform()
+    outcome = suite.run(platform)
+    assert outcome.ret == 0, outcome.text
+    failed = [login for login in platform.logins if login != "ok"]
+    assert platform.logins.count("wrong password") == 1, platform.logins
+    assert len(failed) <= 2 + LIVE_BUDGET.examples, platform.logins  # the probes, then schemathesis's
+    assert platform.logins.count("ok") <= 10, platform.logins
