@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 from .clock import Clock
 from .data import fixture_path, load_yaml
 from .errors import OAuthError
-from .fault_hooks import CONTROL_PREFIX, register_fault_hooks
+from .fault_hooks import CONTROL_PREFIX, ConnectionDropper, register_fault_hooks
 from .journal import entry_from
 from .redaction import redact_query
 from .routes import api, authorization, control
@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         app.register_blueprint(control.blueprint)
     _register_openapi(app)
     _register_error_handlers(app, settings.realm)
+    app.wsgi_app = ConnectionDropper(app.wsgi_app)  # type: ignore[method-assign]
     return app
 
 

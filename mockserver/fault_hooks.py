@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import ctypes
 import json
 import socket
 import struct
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Response, g, request
 
 from .faults import Fault
 from .state import MockState
 
-__all__ = ["register_fault_hooks"]
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+__all__ = ["ConnectionDropper", "register_fault_hooks"]
 
 CONTROL_PREFIX = "/_mock/"
+DROP_KEY = "mockserver.drop"
+_LIBC = ctypes.CDLL(None, use_errno=True)
+NO_RESPONSE = 444
 _TRUNCATED_JSON = b'{"token_type": "Bearer", "access_tok'
 
 
@@ -61,18 +69,52 @@ def _replacement(fault: Fault) -> Response | None:
 
 
 def _dropped(how: str) -> Response:
-    """Close the connection: a TCP reset (or a plain close, for "empty") where the server gives
-    the socket (werkzeug); elsewhere (granian), an answer cut off after its first bytes."""
-    sock: socket.socket | None = request.environ.get("werkzeug.socket")
-    if sock is not None:
+    """Mark the request for ConnectionDropper; the journal records 444, nginx's "no response"."""
+    request.environ[DROP_KEY] = how
+    return Response(status=NO_RESPONSE)
+
+
+class ConnectionDropper:
+    """WSGI middleware: answers a request marked by a drop fault by closing its connection.
+
+    Under werkzeug, which hands the app its socket, "reset" sends a TCP reset and "empty" a
+    plain close with no reply. granian gives no socket, so there the answer is cut off after its
+    first byte, which clients see as a broken connection too.
+    """
+
+    def __init__(self, wsgi_app: WSGIApplication) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        held: list[tuple[Any, ...]] = []
+        body = self.wsgi_app(environ, lambda *args: held.append(args))  # type: ignore[arg-type]
+        how = environ.get(DROP_KEY)
+        if how is None:
+            start_response(*held[0])
+            return body
+        if hasattr(body, "close"):
+            body.close()
+        sock: socket.socket | None = environ.get("werkzeug.socket")
+        if sock is None:
+            start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", "1024")])
+            return _cut_off()
         if how == "reset":
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        sock.shutdown(socket.SHUT_RDWR) if how == "empty" else None
-        sock.close()
-        return Response(status=204)
+            _send_reset(sock)
+        else:
+            sock.shutdown(socket.SHUT_RDWR)
+        raise ConnectionAbortedError("fault: connection dropped")  # werkzeug writes nothing
 
-    def cut_off() -> Iterator[bytes]:
-        yield b"{"
-        raise ConnectionAbortedError("fault: connection dropped")
 
-    return Response(cut_off(), 200, {"Content-Length": "1024"}, mimetype="application/json")
+def _send_reset(sock: socket.socket) -> None:
+    """Abort the TCP connection now. Closing with a zero linger would do it, but werkzeug holds
+    other references to the socket and shuts its writing side (a FIN) before closing; on Linux,
+    connecting a socket to AF_UNSPEC disconnects it at once with a reset."""
+    unspecified = struct.pack("H14s", socket.AF_UNSPEC, b"")
+    if _LIBC.connect(sock.fileno(), unspecified, len(unspecified)) != 0:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+def _cut_off() -> Iterator[bytes]:
+    yield b"{"
+    raise ConnectionAbortedError("fault: connection dropped")

@@ -60,7 +60,7 @@ def _body_fields(request: Request) -> dict[str, Any]:
             body = request.get_json(silent=True)
             return redact_fields(body) if isinstance(body, dict) else {}
         return redact_fields(request.form.items(multi=True))
-    except HTTPException:
+    except (HTTPException, ValueError, RecursionError):
         return {}
 
 

@@ -1,0 +1,90 @@
+"""The pytest plugin other projects get by installing authcontract: a running mock and a token, as fixtures.
+
+Registered through the `pytest11` entry point `authcontract`, so it loads in every pytest run of an
+environment where the package is installed. That is why it only declares fixtures and one ini
+option, nothing autouse, and imports the mock (Flask and all) only when a test asks for it:
+a project that never uses these fixtures pays for one small module import. `-p no:authcontract`
+turns it off altogether.
+
+    def test_expired_token_is_refused(auth_mock, auth_token):
+        auth_mock.advance(3601)
+        assert my_client(auth_mock.url, auth_token).get("/me").status_code == 401
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from .server import MockServer
+    from .settings import Settings
+    from .testing import AuthMock
+
+__all__ = [
+    "auth_mock",
+    "auth_mock_server",
+    "auth_mock_settings",
+    "auth_mock_user",
+    "auth_token",
+    "pytest_addoption",
+]
+
+CONFIG_INI = "auth_mock_config"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini(
+        CONFIG_INI,
+        "mockserver TOML settings file for the auth_mock fixture, relative to the rootdir",
+        default="",
+    )
+
+
+@pytest.fixture(scope="session")
+def auth_mock_settings(pytestconfig: pytest.Config) -> Settings:
+    """The mock's settings: the ini file's `auth_mock_config` if set, else the defaults, quiet.
+
+    Override this fixture (session scope) in a conftest.py to choose the settings in Python.
+    """
+    from .settings import load_settings
+
+    config_file = pytestconfig.getini(CONFIG_INI)
+    path = Path(pytestconfig.rootpath, config_file) if config_file else None
+    return load_settings(config_file=path, overrides={"log_requests": False})
+
+
+@pytest.fixture(scope="session")
+def auth_mock_server(auth_mock_settings: Settings) -> Iterator[MockServer]:
+    """One mock for the session, in a thread, on 127.0.0.1 and a free port; stopped at the end."""
+    from .server import MockServer
+
+    with MockServer(auth_mock_settings) as server:
+        yield server
+
+
+@pytest.fixture
+def auth_mock(auth_mock_server: MockServer, auth_mock_settings: Settings) -> Iterator[AuthMock]:
+    """The session's mock, reset for this test: its clock, tokens, users, faults and journal as at start."""
+    from .testing import AuthMock
+
+    handle = AuthMock(auth_mock_server.url, control_token=auth_mock_settings.control_token)
+    handle.reset()
+    yield handle
+    handle.close()
+
+
+@pytest.fixture
+def auth_mock_user() -> tuple[str, str]:
+    """Who `auth_token` logs in as: override (or parametrize indirectly) to use another user."""
+    return ("demo", "demo-password")
+
+
+@pytest.fixture
+def auth_token(auth_mock: AuthMock, auth_mock_user: tuple[str, str]) -> str:
+    """A valid access token for `auth_mock_user`, issued by `auth_mock` for this test."""
+    username, password = auth_mock_user
+    return auth_mock.token(username, password)

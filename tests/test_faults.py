@@ -1,0 +1,184 @@
+"""Fault injection: a requests client sees each fault as configured; clearing restores normal answers."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from mockserver import MockServer, Settings
+
+from .conftest import DEMO
+from .processes import mock_process
+
+TIMEOUT = 5
+CREDENTIALS = {"username": DEMO[0], "password": DEMO[1]}
+
+
+@pytest.fixture
+def mock() -> Iterator[MockServer]:
+    with MockServer(Settings(log_requests=False)) as server:
+        yield server
+
+
+def add_fault(mock: MockServer, **spec: object) -> dict:
+    reply = requests.post(mock.url_for("/_mock/faults"), json=spec, timeout=TIMEOUT)
+    assert reply.status_code == 201, reply.text
+    return reply.json()
+
+
+def login(mock: MockServer) -> requests.Response:
+    return requests.post(mock.url_for("/authorization"), data=CREDENTIALS, timeout=TIMEOUT)
+
+
+def test_a_status_fault_answers_the_next_n_requests_then_stops(mock: MockServer) -> None:
+    add_fault(mock, path="/authorization", status=503, body={"error": "maintenance"}, times=2)
+    assert [login(mock).status_code for _ in range(3)] == [503, 503, 200]
+    assert requests.get(mock.url_for("/_mock/faults"), timeout=TIMEOUT).json() == {"faults": []}
+
+
+def test_a_fault_matches_its_method_and_path_pattern(mock: MockServer) -> None:
+    add_fault(mock, path="/pay*", method="GET", status=500)
+    assert requests.get(mock.url_for("/payments"), timeout=TIMEOUT).status_code == 500
+    assert requests.post(mock.url_for("/payments"), timeout=TIMEOUT).status_code == 401
+    assert requests.get(mock.url_for("/accounts"), timeout=TIMEOUT).status_code == 401
+
+
+def test_a_text_body_and_headers_are_sent_as_given(mock: MockServer) -> None:
+    add_fault(mock, path="/me", status=502, body="upstream down", headers={"X-Trace": "abc"})
+    reply = requests.get(mock.url_for("/me"), timeout=TIMEOUT)
+    assert (reply.status_code, reply.text, reply.headers["X-Trace"]) == (502, "upstream down", "abc")
+
+
+def test_rate_limiting_is_a_429_with_retry_after(mock: MockServer) -> None:
+    add_fault(mock, path="/authorization", retry_after=7, times=1)
+    reply = login(mock)
+    assert reply.status_code == 429
+    assert reply.headers["Retry-After"] == "7"
+    assert reply.json()["error"] == "rate_limited"
+
+
+def test_latency_is_added_before_the_normal_answer(mock: MockServer) -> None:
+    add_fault(mock, path="/authorization", delay=0.3, times=1)
+    started = time.monotonic()
+    reply = login(mock)
+    assert reply.status_code == 200
+    assert time.monotonic() - started >= 0.3
+
+
+def test_random_latency_stays_within_its_bounds(mock: MockServer) -> None:
+    add_fault(mock, path="/openapi.json", delay=0.05, delay_max=0.15, times=3)
+    for _ in range(3):
+        started = time.monotonic()
+        requests.get(mock.url_for("/openapi.json"), timeout=TIMEOUT)
+        assert 0.05 <= time.monotonic() - started < 1.0
+
+
+def test_a_slow_answer_trips_the_clients_timeout(mock: MockServer) -> None:
+    add_fault(mock, path="/authorization", delay=1.0, times=1)
+    with pytest.raises(requests.ReadTimeout):
+        requests.post(mock.url_for("/authorization"), data=CREDENTIALS, timeout=0.2)
+
+
+def test_a_reset_connection_is_a_connection_error(mock: MockServer) -> None:
+    add_fault(mock, path="/authorization", drop="reset", times=1)
+    with pytest.raises(requests.ConnectionError, match="Connection reset by peer"):
+        login(mock)
+    assert login(mock).status_code == 200
+
+
+def test_an_empty_reply_is_a_connection_error(mock: MockServer) -> None:
+    add_fault(mock, path="/authorization", drop="empty", times=1)
+    with pytest.raises(requests.ConnectionError, match="closed connection without response"):
+        login(mock)
+    assert login(mock).status_code == 200
+
+
+def test_a_malformed_json_body_fails_to_parse(mock: MockServer) -> None:
+    add_fault(mock, path="/authorization", malformed_json=True, times=1)
+    reply = login(mock)
+    assert reply.status_code == 200
+    assert reply.headers["Content-Type"] == "application/json"
+    with pytest.raises(requests.JSONDecodeError):
+        reply.json()
+
+
+def test_a_token_response_can_miss_a_field(mock: MockServer) -> None:
+    add_fault(mock, path="/authorization", omit_field="expires_in", times=1)
+    body = login(mock).json()
+    assert "expires_in" not in body
+    assert {"token_type", "access_token"} <= body.keys()
+
+
+def test_a_probability_fires_some_of_the_time(mock: MockServer) -> None:
+    add_fault(mock, path="/openapi.json", status=503, probability=0.5)
+    statuses = [requests.get(mock.url_for("/openapi.json"), timeout=TIMEOUT).status_code for _ in range(200)]
+    assert 40 < statuses.count(503) < 160  # binomial(200, 0.5): outside this, p < 1e-17
+
+
+def test_clearing_faults_restores_normal_answers(mock: MockServer) -> None:
+    kept = add_fault(mock, path="/me", status=500)
+    add_fault(mock, path="/authorization", status=500)
+    assert requests.delete(mock.url_for(f"/_mock/faults/{kept['id']}"), timeout=TIMEOUT).status_code == 204
+    assert requests.get(mock.url_for("/me"), timeout=TIMEOUT).status_code == 401
+    assert requests.delete(mock.url_for("/_mock/faults"), timeout=TIMEOUT).status_code == 204
+    assert login(mock).status_code == 200
+    missing = requests.delete(mock.url_for("/_mock/faults/nope"), timeout=TIMEOUT)
+    assert missing.status_code == 404
+
+
+def test_faulted_requests_are_journaled_with_their_answer(mock: MockServer) -> None:
+    add_fault(mock, path="/authorization", status=503, times=1)
+    login(mock)
+    entry = mock.state.journal.entries()[-1]
+    assert (entry.path, entry.status, entry.form["password"]) == ("/authorization", 503, "***")
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        pytest.param({"path": "/me"}, id="no-effect"),
+        pytest.param({"status": 503, "drop": "reset"}, id="two-effects"),
+        pytest.param({"drop": "explode"}, id="unknown-drop"),
+        pytest.param({"status": 503, "times": 0}, id="zero-times"),
+        pytest.param({"status": 503, "probability": 0}, id="zero-probability"),
+        pytest.param({"body": "x"}, id="body-without-status"),
+        pytest.param({"delay": 60}, id="delay-too-long"),
+    ],
+)
+def test_bad_fault_specs_are_400(mock: MockServer, spec: dict) -> None:
+    reply = requests.post(mock.url_for("/_mock/faults"), json=spec, timeout=TIMEOUT)
+    assert reply.status_code == 400
+    assert reply.json()["error"] == "invalid_request"
+
+
+def test_faults_come_from_the_config_file_and_survive_a_reset(tmp_path: Path) -> None:
+    from mockserver import load_settings
+
+    config = tmp_path / "mock.toml"
+    config.write_text('[[mockserver.faults]]\npath = "/authorization"\nstatus = 503\n')
+    with MockServer(load_settings(config_file=config).replace(log_requests=False)) as mock:
+        assert login(mock).status_code == 503
+        requests.post(mock.url_for("/_mock/reset"), timeout=TIMEOUT)
+        assert login(mock).status_code == 503
+
+
+def test_faults_are_set_from_python(mock: MockServer) -> None:
+    fault = mock.state.faults.add({"path": "/authorization", "status": 418, "times": 1})
+    assert login(mock).status_code == 418
+    assert not mock.state.faults.remove(fault.id)  # already used up
+
+
+def test_under_granian_a_dropped_connection_breaks_the_answer() -> None:
+    """granian gives the app no socket: the drop is an answer cut off after its first byte, or
+    before its headers, as granian flushes them or not; either way the client sees a broken link."""
+    with mock_process("--workers", "1", "--quiet") as running:
+        spec = {"path": "/authorization", "drop": "reset", "times": 1}
+        assert requests.post(f"{running.url}/_mock/faults", json=spec, timeout=TIMEOUT).status_code == 201
+        broken = (requests.exceptions.ChunkedEncodingError, requests.ConnectionError)
+        with pytest.raises(broken, match=r"IncompleteRead|without response"):
+            requests.post(f"{running.url}/authorization", data=CREDENTIALS, timeout=TIMEOUT)
+        assert requests.post(f"{running.url}/authorization", data=CREDENTIALS, timeout=TIMEOUT).ok
