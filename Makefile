@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # store's tests run a real redis-server). Installed only when missing; needs root, as in CI.
 DEBIAN_TOOLS := redis-server curl jq
 
-.PHONY: run test lint format clean tools
+.PHONY: run test fuzz lint format clean tools
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ tools:
 
 test: $(STAMP) tools
 	$(BIN)/python -m pytest
+
+fuzz: $(STAMP)
+	$(BIN)/python -m pytest tests/test_openapi_conformance.py tests/test_properties.py \
+	  --hypothesis-profile=fuzz --hypothesis-show-statistics -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -6,11 +6,22 @@ from collections.abc import Iterator
 
 import pytest
 from flask import Flask
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from mockserver import ManualClock, MockServer, Settings, create_app
 from mockserver.state import MockState
 
 from .transport import HttpTransport, TestClientTransport, Transport
+
+# `make test` runs a bounded number of generated cases; `make fuzz` selects the "fuzz" profile.
+hypothesis_settings.register_profile(
+    "default", max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.register_profile(
+    "fuzz", max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("default")
 
 DEMO = ("demo", "demo-password")
 VIEWER = ("viewer", "viewer-password")

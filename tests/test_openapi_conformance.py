@@ -12,8 +12,6 @@ from hypothesis import HealthCheck, settings
 from mockserver import MockServer, Settings
 from mockserver.data import fixture_path, load_json, load_yaml
 
-EXAMPLES_PER_OPERATION = 30  # bounded for `make test`; `make fuzz` runs many more
-
 
 @pytest.fixture(scope="module")
 def conformance_server() -> Iterator[MockServer]:
@@ -46,7 +44,7 @@ schema = schemathesis.pytest.from_fixture("mock_schema").exclude(operation_id="a
 
 
 @schema.parametrize()
-@settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(suppress_health_check=list(HealthCheck))  # examples: the hypothesis profile (tests/conftest.py)
 def test_the_mock_conforms_to_its_own_description(case: Any) -> None:
     case.call_and_validate(timeout=5)
 

@@ -62,3 +62,9 @@ def test_the_two_commands_do_what_the_readme_says(target: str, expected: str) ->
     ).stdout
     assert "-m venv .venv" in plan
     assert expected in plan
+
+
+def test_the_python_example_runs_as_written() -> None:
+    namespace: dict[str, object] = {}
+    exec(compile(readme_block("python-example"), "README.md", "exec"), namespace)  # noqa: S102 - our README
+    assert "mock" in namespace
