@@ -1,0 +1,10 @@
+"""The `authcontract` command: the mock, the contract suite and a drift check, for people who write no Python.
+
+`authcontract mock` serves the mock, `authcontract check` runs the contract suite against a platform
+and prints a table of checks with a verdict, `authcontract compare` probes the mock and a platform
+alike and shows where they differ.
+"""
+
+from __future__ import annotations
+
+__all__: list[str] = []

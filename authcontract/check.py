@@ -1,0 +1,93 @@
+"""`authcontract check`: settings and credentials checked up front, the suite run, the table and the verdict.
+
+Settings are validated with the suite's own rules before anything runs, so a missing variable is
+one line, not a pytest traceback. Credentials come from the environment or the profile, else are
+asked at a terminal. Exit status: 0 the target keeps the contract, 1 it does not, 2 no verdict
+(bad settings, unreachable target).
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import IO
+
+from .credentials import ask_credentials, missing_credentials
+from .html_report import render_html
+from .suite import read_summary, run_suite, suite_command
+from .table import render_table
+
+__all__ = ["EXIT_NO_VERDICT", "add_arguments", "environment", "run_check"]
+
+EXIT_NO_VERDICT = 2
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add = parser.add_argument
+    add("--base-url", help="the platform to check (also CONTRACT_BASE_URL); none: the bundled mock")
+    add("--protected-path", help="a GET path that answers 2xx to a valid token (CONTRACT_PROTECTED_PATH)")
+    add("--token-path", help="the token endpoint (CONTRACT_TOKEN_PATH, default /authorization)")
+    add("--credentials-in", choices=("form", "json", "query"), help="how credentials are sent (default form)")
+    add("--expiry-wait", metavar="SECONDS", help="how long the suite may wait for a token to expire")
+    add("--profile", type=Path, metavar="FILE", help="TOML file of contract settings (a [contract] table)")
+    add(
+        "--advisory",
+        choices=("warn", "fail"),
+        help="failed advisory checks: a warning (default) or a failure",
+    )
+    add("-k", dest="keyword", metavar="EXPR", help="run only the checks matching this pytest -k expression")
+    add("--junitxml", type=Path, metavar="FILE", help="write a JUnit XML report (redacted)")
+    add("--html", type=Path, metavar="FILE", help="write a self-contained HTML report (redacted)")
+
+
+def _settings_problem(args: argparse.Namespace, env: Mapping[str, str]) -> tuple[str | None, str]:
+    """(what is wrong with the settings or None, the target's description), as the suite will see them."""
+    from contract_tests.settings import ConfigError, load_settings
+
+    names = ("base_url", "protected_path", "token_path", "credentials_in", "expiry_wait")
+    options = {name: getattr(args, name) for name in names}
+    try:
+        settings = load_settings(environ=env, options=options, profile=args.profile)
+    except ConfigError as error:
+        return str(error), args.base_url or env.get("CONTRACT_BASE_URL") or "the platform"
+    return None, settings.base_url or "the bundled mock"
+
+
+def environment(
+    base_url: str | None, profile: Path | None, environ: Mapping[str, str], stdin: IO[str]
+) -> dict[str, str]:
+    """The suite's environment: the caller's, plus credentials asked at a terminal for a live target."""
+    env = {name: value for name, value in environ.items() if name != "PYTEST_ADDOPTS"}
+    missing = missing_credentials(env, profile) if base_url or env.get("CONTRACT_BASE_URL") else []
+    if missing and stdin.isatty():
+        env.update(ask_credentials(missing))
+    return env
+
+
+def run_check(
+    args: argparse.Namespace, *, environ: Mapping[str, str], stdin: IO[str], out: IO[str], err: IO[str]
+) -> int:
+    from contract_tests.redaction import redact, register
+
+    env = environment(args.base_url, args.profile, environ, stdin)
+    register(env.get("CONTRACT_PASSWORD"))
+    problem, target = _settings_problem(args, env)
+    if problem is not None:
+        err.write(f"authcontract check: {redact(problem)}\n")
+        return EXIT_NO_VERDICT
+    with tempfile.TemporaryDirectory(prefix="authcontract-") as name:
+        work = Path(name)
+        returncode = run_suite(suite_command(args, work), env, work, err)
+        summary = read_summary(work, target, returncode)
+        if not summary.ran:
+            tail = (work / "stdout.txt").read_text(encoding="utf-8").strip().splitlines()[-15:]
+            err.write(redact("\n".join(tail)) + "\n")
+    out.write(redact(render_table(summary)) + "\n")
+    if args.html is not None:
+        args.html.parent.mkdir(parents=True, exist_ok=True)
+        args.html.write_text(render_html(summary, redact), encoding="utf-8")
+    if not summary.ran:
+        return EXIT_NO_VERDICT
+    return 0 if summary.passed else 1

@@ -1,0 +1,56 @@
+"""The `authcontract` command: `mock`, `check` and `compare`, for QA and CI, no Python needed.
+
+`mock` hands its arguments to the mock's own command line (`python -m mockserver`), so its flags
+and help are the mock's. The others import what they need only when chosen: `authcontract mock`
+starts no pytest, `authcontract check` no Flask of its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+__all__ = ["build_parser", "main"]
+
+COMMANDS = {
+    "mock": "serve the mock, as `python -m mockserver` (its flags follow; `mock --help` lists them)",
+    "check": "run the contract suite against a platform (or the bundled mock); print checks and a verdict",
+    "compare": "send the same probes to the bundled mock and a platform; show where their answers differ",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import check, compare
+
+    parser = argparse.ArgumentParser(
+        prog="authcontract",
+        description="The platform's authentication contract: a mock, a check, a drift report.",
+        epilog="Credentials come from CONTRACT_USERNAME / CONTRACT_PASSWORD, or are asked at a terminal; "
+        "never from arguments.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("mock", help=COMMANDS["mock"], add_help=False)
+    check.add_arguments(commands.add_parser("check", help=COMMANDS["check"], description=COMMANDS["check"]))
+    compare.add_arguments(
+        commands.add_parser("compare", help=COMMANDS["compare"], description=COMMANDS["compare"])
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["mock"]:
+        from mockserver.cli import main as mock_main
+
+        return mock_main(arguments[1:])
+    args = build_parser().parse_args(arguments)
+    streams = {"environ": os.environ, "stdin": sys.stdin, "out": sys.stdout, "err": sys.stderr}
+    if args.command == "check":
+        from .check import run_check
+
+        return run_check(args, **streams)
+    from .compare import run_compare
+
+    return run_compare(args, **streams)

@@ -1,0 +1,124 @@
+"""`authcontract compare`: the same probes to the bundled mock and to a platform, and where they differ.
+
+The platform's settings and credentials are the contract suite's (CONTRACT_* variables, a profile,
+or a terminal prompt), and so are its HTTP client (timeouts, redaction) and its login. The mock
+is started here, on a free loopback port, with the demo user, or with the settings of
+`--mock-config` when the team's mock is tuned to its platform. Exit status: 0 the same, 1 drift,
+2 no comparison (bad settings, unreachable platform).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Mapping
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from .check import EXIT_NO_VERDICT, environment
+
+if TYPE_CHECKING:
+    from contract_tests.redaction import Secret
+    from contract_tests.settings import ContractSettings
+
+    from .observe import Side
+
+__all__ = ["add_arguments", "observations", "run_compare"]
+
+MOCK_USER = ("demo", "demo-password")
+MOCK_LOGIN_PATH = "/authorization"
+PASSED_ON = ("base_url", "protected_path", "token_path", "credentials_in")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add = parser.add_argument
+    add("--base-url", help="the platform (also CONTRACT_BASE_URL)")
+    add("--protected-path", help="a GET path of the platform that answers 2xx to a valid token")
+    add("--token-path", help="the platform's token endpoint (CONTRACT_TOKEN_PATH, default /authorization)")
+    add("--credentials-in", choices=("form", "json", "query"), help="how credentials are sent (default form)")
+    add("--profile", type=Path, metavar="FILE", help="TOML file of contract settings (a [contract] table)")
+    add("--mock-config", type=Path, metavar="FILE", help="the mock's settings (TOML), to mirror the platform")
+    add(
+        "--mock-protected-path",
+        default="/me",
+        help="the mock's counterpart of --protected-path (default /me)",
+    )
+
+
+def observations(side: Side) -> dict[str, dict[str, str]]:
+    """Send every probe, in order; the login's token is kept for the probes that need one."""
+    from contract_tests.checks import ContractViolation
+    from contract_tests.login import token_of
+
+    from .observe import PROBES, observe
+
+    seen = {}
+    for probe in PROBES:
+        response = probe.send(side)
+        if probe.name == "login" and response is not None:
+            try:
+                side.token = token_of(response)
+            except ContractViolation:
+                side.token = None
+        seen[probe.name] = observe(response, probe.body_fields)
+    return seen
+
+
+def _side(
+    settings: ContractSettings, base_url: str, token_path: str, user: tuple[Secret, Secret], path: str
+) -> Side:
+    """A target spoken to the way the settings say: where credentials go, extra parameters, timeout."""
+    from contract_tests.client import ContractClient
+    from contract_tests.login import Login
+
+    from .observe import Side
+
+    login = Login(token_path, settings.credentials_in, settings.token_params, *user)
+    return Side(ContractClient(base_url, timeout=settings.timeout), login, path)
+
+
+def _compare(settings: ContractSettings, args: argparse.Namespace, out: IO[str]) -> int:
+    from contract_tests.redaction import Secret, redact
+    from mockserver import MockServer, load_settings
+
+    from .drift import differences, render_drift
+    from .observe import PROBES
+
+    base_url, username, password, path = (
+        settings.base_url,
+        settings.username,
+        settings.password,
+        settings.protected_path,
+    )
+    if base_url is None or username is None or password is None or path is None:
+        raise ValueError("compare needs a platform: --base-url or CONTRACT_BASE_URL, with its credentials")
+    platform = _side(settings, base_url, settings.token_path, (username, password), path)
+    mock_settings = load_settings(config_file=args.mock_config, overrides={"log_requests": False})
+    with MockServer(mock_settings) as mock:
+        mock_user = (Secret(MOCK_USER[0]), Secret(MOCK_USER[1]))
+        mock_side = _side(settings, mock.url, MOCK_LOGIN_PATH, mock_user, args.mock_protected_path)
+        try:
+            mock_seen, platform_seen = observations(mock_side), observations(platform)
+        finally:
+            mock_side.client.close()
+            platform.client.close()
+    found = differences(mock_seen, platform_seen)
+    out.write(redact(render_drift(found, len(PROBES), base_url)) + "\n")
+    return 1 if found else 0
+
+
+def run_compare(
+    args: argparse.Namespace, *, environ: Mapping[str, str], stdin: IO[str], out: IO[str], err: IO[str]
+) -> int:
+    from contract_tests.client import TargetUnreachable
+    from contract_tests.redaction import redact
+    from contract_tests.settings import ConfigError, load_settings
+    from mockserver import ConfigError as MockConfigError
+
+    env = environment(args.base_url, args.profile, environ, stdin)
+    options = {name: getattr(args, name) for name in PASSED_ON}
+    try:
+        settings = load_settings(environ=env, options=options, profile=args.profile)
+        return _compare(settings, args, out)
+    except (ConfigError, MockConfigError, ValueError, TargetUnreachable) as error:
+        err.write(f"authcontract compare: {redact(str(error))}\n")
+        return EXIT_NO_VERDICT

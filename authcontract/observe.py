@@ -1,0 +1,115 @@
+"""The probes `compare` sends, and what it notes of each answer: the facts two platforms should share.
+
+A fact is a short string: the status, a header reduced to what the contract cares about (media
+type, cache directives, the challenge's scheme, parameter names and error code), each JSON body
+member's type, and the values that are codes (`error`, `token_type`). Values that legitimately
+differ (tokens, realms, descriptions, dates) are reduced to their type or their presence.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+from contract_tests.challenges import cache_directives, challenge_params, challenge_schemes
+from contract_tests.checks import MISSING, json_body
+from contract_tests.client import ContractClient, authorization
+from contract_tests.login import Login
+from contract_tests.probes import unknown_like
+from contract_tests.redaction import Secret
+
+__all__ = ["PROBES", "Probe", "Side", "observe"]
+
+ABSENT = "(absent)"
+CODE_FIELDS = ("error", "token_type")
+HEADERS = ("Content-Type", "Cache-Control", "Pragma", "WWW-Authenticate", "Allow", "Retry-After")
+
+
+@dataclass
+class Side:
+    """One target as `compare` talks to it, and the token its login gave (None if it gave none)."""
+
+    client: ContractClient
+    login: Login
+    protected_path: str
+    token: Secret | None = None
+
+    def log_in(self, **changes: Any) -> requests.Response:
+        return self.login.send(self.client, **changes)
+
+    def protected(self, auth: str | None) -> requests.Response:
+        return self.client.get(self.protected_path, auth=auth)
+
+    def with_token(
+        self, scheme: str = "Bearer", alter: Callable[[Secret], Secret] = lambda token: token
+    ) -> requests.Response | None:
+        return None if self.token is None else self.protected(authorization(alter(self.token), scheme))
+
+
+def _made_up(prefix: str) -> Secret:
+    return Secret(prefix + secrets.token_hex(8))
+
+
+@dataclass(frozen=True)
+class Probe:
+    name: str
+    send: Callable[[Side], requests.Response | None]
+    body_fields: bool = True  # False where the body is the platform's own business (its API's data)
+
+
+PROBES = (
+    Probe("login", lambda side: side.log_in()),
+    Probe("login, wrong password", lambda side: side.log_in(password=_made_up("wrong-"))),
+    Probe("login, unknown user", lambda side: side.log_in(username=_made_up("nobody-"))),
+    Probe("login by GET", lambda side: side.log_in(method="GET")),
+    Probe("protected, valid token", lambda side: side.with_token(), body_fields=False),
+    Probe("protected, lower-case bearer", lambda side: side.with_token("bearer"), body_fields=False),
+    Probe("protected, no Authorization", lambda side: side.protected(None)),
+    Probe("protected, unknown token", lambda side: side.with_token(alter=unknown_like)),
+    Probe("protected, Bearer without token", lambda side: side.protected("Bearer")),
+    Probe("protected, malformed token", lambda side: side.protected("Bearer abc@def!")),
+    Probe("protected, another scheme", lambda side: side.with_token("Token")),
+)
+
+
+def _header_fact(name: str, value: str) -> str:
+    if name == "Content-Type":
+        return value.split(";")[0].strip().lower()
+    if name in ("Cache-Control", "Pragma", "Allow"):
+        return ", ".join(sorted(cache_directives(value)))
+    if name == "WWW-Authenticate":
+        params = challenge_params(value)
+        shown = [f'{k}="{v}"' if k == "error" else k for k, v in sorted(params.items())]
+        return f"{' '.join(challenge_schemes(value)).title()} ({', '.join(shown)})".replace(" ()", "")
+    return "present"
+
+
+def _type_of(value: Any) -> str:
+    names = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)
+
+
+def observe(response: requests.Response | None, body_fields: bool = True) -> dict[str, str]:
+    if response is None:
+        return {"sent": "not sent: the login gave no token"}
+    facts = {"status": str(response.status_code)}
+    for name in HEADERS:
+        value = response.headers.get(name)
+        facts[f"header {name}"] = ABSENT if value is None else _header_fact(name, value)
+    body = json_body(response)
+    if body_fields and isinstance(body, dict):
+        facts.update({f"body.{key}": _value_fact(key, value) for key, value in body.items()})
+    else:
+        facts["body"] = "empty" if not response.content else "not JSON" if body is MISSING else "JSON"
+    return facts
+
+
+def _value_fact(key: str, value: Any) -> str:
+    """A member's type; for codes (`error`, `token_type`, compared case-insensitively) also its value."""
+    if key in CODE_FIELDS and isinstance(value, str):
+        return f'string "{value.lower() if key == "token_type" else value}"'
+    return _type_of(value)

@@ -1,0 +1,71 @@
+"""Run the contract suite in a child pytest with the recorder plugin, and read back its results.
+
+The suite runs as `python -m pytest <contract_tests>` in a process of its own: the suite's global
+state (its redaction, its clock) stays out of the caller's, and the pytest ini file of whatever
+directory QA stands in is ignored (`-c` names an empty one). Options that hold no secret are
+passed as the suite's own options; credentials travel in the environment only. The child's
+stderr is relayed line by line, redacted, so progress (waiting for expiry) shows as it happens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import IO
+
+from .results import CheckResult, Summary
+
+__all__ = ["PASSED_ON", "read_summary", "run_suite", "suite_command"]
+
+# (argument, the suite's option) for settings that hold no secret
+PASSED_ON = (
+    ("base_url", "--base-url"),
+    ("protected_path", "--protected-path"),
+    ("token_path", "--token-path"),
+    ("credentials_in", "--credentials-in"),
+    ("expiry_wait", "--expiry-wait"),
+    ("profile", "--contract-profile"),
+    ("advisory", "--advisory"),
+    ("keyword", "-k"),
+)
+
+
+def suite_command(args: argparse.Namespace, work: Path) -> list[str]:
+    import contract_tests
+
+    suite = Path(contract_tests.__file__).resolve().parent
+    (work / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    command = [sys.executable, "-m", "pytest", str(suite), "-c", str(work / "pytest.ini")]
+    command += ["--rootdir", str(suite.parent), "-p", "no:cacheprovider", "-q", "-p", "authcontract.recorder"]
+    command += ["--authcontract-record", str(work / "results.json")]
+    for name, option in PASSED_ON:
+        value = getattr(args, name)
+        if value is not None:
+            command += [option, str(value)]
+    if args.junitxml is not None:
+        args.junitxml.parent.mkdir(parents=True, exist_ok=True)
+        command += [f"--junitxml={args.junitxml.resolve()}", "-o", "junit_suite_name=authcontract"]
+    return command
+
+
+def run_suite(command: list[str], env: dict[str, str], work: Path, err: IO[str]) -> int:
+    from contract_tests.redaction import redact
+
+    with (work / "stdout.txt").open("w", encoding="utf-8") as stdout:
+        child = subprocess.Popen(command, stdout=stdout, stderr=subprocess.PIPE, text=True, env=env)  # noqa: S603
+        for line in child.stderr or ():
+            err.write(redact(line))
+            err.flush()
+        return child.wait()
+
+
+def read_summary(work: Path, target: str, returncode: int) -> Summary:
+    path = work / "results.json"
+    if not path.is_file():
+        return Summary(target, (), returncode)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    results = tuple(CheckResult.from_dict(item) for item in document["results"])
+    return Summary(target, results, document["exitstatus"])
