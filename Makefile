@@ -29,7 +29,7 @@ test: $(STAMP) tools
 
 fuzz: $(STAMP)
 	$(BIN)/python -m pytest tests/test_openapi_conformance.py tests/test_properties.py \
-	  --hypothesis-profile=fuzz --hypothesis-show-statistics -q
+	  --hypothesis-profile=fuzz --hypothesis-show-statistics -q -s
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -7,12 +7,11 @@ from typing import Any
 
 import pytest
 import schemathesis
-from schemathesis.config import SchemathesisConfig
 from hypothesis import HealthCheck, settings
+from schemathesis.config import SchemathesisConfig
 
 from mockserver import MockServer, Settings
 from mockserver.data import fixture_path, load_json, load_yaml
-
 
 # An oversized body is invalid data rightly refused, with 413 (documented on each such operation).
 CONFIG = SchemathesisConfig.from_dict(
