@@ -15,7 +15,7 @@ from collections.abc import Sequence
 __all__ = ["build_parser", "main"]
 
 COMMANDS = {
-    "mock": "serve the mock, as `python -m mockserver` (its flags follow; `mock --help` lists them)",
+    "mock": "serve the mock: `python -m mockserver` and its flags (see `authcontract mock --help`)",
     "check": "run the contract suite against a platform (or the bundled mock); print checks and a verdict",
     "compare": "send the same probes to the bundled mock and a platform; show where their answers differ",
 }

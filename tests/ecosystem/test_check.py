@@ -1,0 +1,167 @@
+"""`authcontract check` end to end: the console script, a real suite run, its table, verdict and reports.
+
+Targets: the bundled mock (the default), a platform that breaks the contract and repeats secrets
+back (platforms.py), a port where nothing listens. Each run is a real `authcontract` process.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import select
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import quote, quote_plus
+from xml.etree import ElementTree
+
+from mockserver import MockServer, Settings
+
+from .platforms import LeakyPlatform, leaky_app
+
+AUTHCONTRACT = shutil.which("authcontract", path=str(Path(sys.executable).parent))
+RUN_TIMEOUT = 180
+
+
+def _environment(**extra: str) -> dict[str, str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("CONTRACT_", "PYTEST_"))}
+    return {**base, **extra}
+
+
+def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    assert AUTHCONTRACT is not None, "the authcontract console script is installed beside the interpreter"
+    return subprocess.run(
+        [AUTHCONTRACT, "check", *args],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        check=False,
+    )
+
+
+def secret_forms(secret: str) -> set[str]:
+    return {
+        secret,
+        quote(secret, safe=""),
+        quote_plus(secret),
+        html.escape(secret),
+        html.escape(secret, False),
+    }
+
+
+def test_the_bundled_mock_passes_with_a_row_per_check_and_both_reports(tmp_path: Path) -> None:
+    junit, report = tmp_path / "reports" / "contract.xml", tmp_path / "reports" / "contract.html"
+    result = run("--junitxml", str(junit), "--html", str(report), env=_environment())
+    assert result.returncode == 0, result.stdout + result.stderr
+    suite = ElementTree.parse(junit).getroot().find("testsuite")  # noqa: S314 - written by the run above
+    assert suite is not None
+    assert suite.get("name") == "authcontract"
+    assert (suite.get("failures"), suite.get("errors")) == ("0", "0")
+    rows = [line for line in result.stdout.splitlines() if line.startswith("PASS ")]
+    assert len(rows) == int(suite.get("tests", "0")) > 20
+    assert "PASS    rfc       The token response carries `Cache-Control: no-store`." in result.stdout
+    assert result.stdout.rstrip().splitlines()[-1].startswith("PASS: the bundled mock keeps the contract (")
+    page = report.read_text(encoding="utf-8")
+    assert page.count('<tr class="passed">') == len(rows)
+    assert "RFC 6749 §5.1: " in page  # the whole clause, not only its reference
+    assert "<script" not in page
+    assert "src=" not in page
+    assert "href=" not in page
+
+
+def test_a_breaching_platform_fails_and_no_secret_reaches_any_output(tmp_path: Path) -> None:
+    platform = LeakyPlatform()
+    junit, report = tmp_path / "contract.xml", tmp_path / "contract.html"
+    with MockServer(app=leaky_app(platform)) as server:
+        url = server.url
+        result = run("--junitxml", str(junit), "--html", str(report), env=_environment(**platform.env(url)))
+    assert result.returncode == 1, result.stdout + result.stderr
+    out = result.stdout
+    assert "FAIL    rfc       The token response carries `Cache-Control: no-store`." in out
+    assert "actual:   no Cache-Control header" in out
+    assert "WARN    advisory  No answer of the token endpoint repeats the password" in out
+    assert "SKIP    contract  An expired token: 401." in out
+    assert "needs CONTRACT_EXPIRED_TOKEN, or CONTRACT_EXPIRY_WAIT" in out
+    verdict = re.fullmatch(
+        rf"FAIL: (\d+) of (\d+) checks failed against {re.escape(url)} \(.*\)", out.splitlines()[-1]
+    )
+    assert verdict is not None
+    assert int(verdict[1]) >= 3
+    assert int(verdict[2]) == len(re.findall(r"^(?:PASS|FAIL|WARN|SKIP|ERROR) ", out, re.MULTILINE))
+    assert "Every 401 from the protected path carries" in report.read_text(encoding="utf-8")
+    assert platform.issued, "the suite logged in"
+    everything = out + result.stderr + junit.read_text(encoding="utf-8") + report.read_text(encoding="utf-8")
+    leaked = [form for form in secret_forms(platform.password) if form in everything]
+    leaked += [token for token in platform.issued if token[:16] in everything]
+    assert leaked == []
+
+
+def test_missing_credentials_without_a_terminal_are_one_line_and_no_run() -> None:
+    result = run("--base-url", "http://127.0.0.1:9", "--protected-path", "/me", env=_environment())
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        "authcontract check: a live run against http://127.0.0.1:9 needs CONTRACT_USERNAME (environment or "
+        "profile); CONTRACT_PASSWORD (environment or profile)"
+    ]
+
+
+def test_an_unreachable_target_gives_no_verdict() -> None:
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    password = "unreachable-secret-password"
+    env = _environment(CONTRACT_USERNAME="qa", CONTRACT_PASSWORD=password, CONTRACT_PROTECTED_PATH="/me")
+    result = run("--base-url", url, env=env)
+    assert result.returncode == 2
+    assert "the target is unreachable" in result.stderr
+    assert f"NO VERDICT: the contract suite did not run to its end against {url}" in result.stdout
+    assert password not in result.stdout + result.stderr
+
+
+def _converse(command: list[str], answers: dict[str, str], env: dict[str, str]) -> tuple[int, str]:
+    """Run `command` on a pseudo-terminal of its own, answering each prompt; returns (status, transcript)."""
+    main, child_end = os.openpty()
+    process = subprocess.Popen(
+        command, stdin=child_end, stdout=child_end, stderr=child_end, env=env, start_new_session=True
+    )
+    os.close(child_end)
+    transcript, pending = b"", dict(answers)
+    try:
+        while True:
+            ready, _, _ = select.select([main], [], [], RUN_TIMEOUT)
+            if not ready:
+                raise AssertionError(f"no output for {RUN_TIMEOUT} s: {transcript[-500:]!r}")
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:  # EIO: the other end closed
+                break
+            if not chunk:
+                break
+            transcript += chunk
+            for prompt in [p for p in pending if p.encode() in transcript]:
+                os.write(main, pending.pop(prompt).encode() + b"\n")
+        return process.wait(timeout=RUN_TIMEOUT), transcript.decode(errors="replace")
+    finally:
+        os.close(main)
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def test_credentials_are_asked_at_a_terminal_and_the_password_is_not_echoed() -> None:
+    assert AUTHCONTRACT is not None
+    with MockServer(Settings(log_requests=False)) as mock:
+        command = [AUTHCONTRACT, "check", "--base-url", mock.url, "--protected-path", "/me", "-k", "bearer"]
+        answers = {"CONTRACT_USERNAME (username on the platform): ": "demo"}
+        answers["CONTRACT_PASSWORD (password on the platform): "] = "demo-password"
+        status, transcript = _converse(command, answers, _environment())
+    assert status == 0, transcript
+    assert "CONTRACT_PASSWORD (password on the platform):" in transcript
+    assert "PASS    contract  A fresh token opens the protected path" in transcript
+    assert "demo-password" not in transcript

@@ -1,0 +1,149 @@
+"""The pieces behind `check`'s output: verdicts, table, HTML page, JUnit redaction, progress, prompts."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+from authcontract.credentials import ask_credentials, missing_credentials
+from authcontract.html_report import render_html
+from authcontract.junit import redact_junit
+from authcontract.progress import ProgressClock, steps
+from authcontract.results import CheckResult, Summary
+from authcontract.table import render_table
+
+SECRET = "s3cret<&>\"'token-value"
+
+
+def result(outcome: str, detail: str = "", level: str = "rfc") -> CheckResult:
+    check = CheckResult(
+        f"t.py::test_{outcome}", f"test_{outcome}", f"A check that {outcome}.", "RFC 6750 §3: text", level
+    )
+    check.record(outcome, detail, 0.25)
+    return check
+
+
+def mask(text: str) -> str:
+    return text.replace(SECRET, "***")
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "exitstatus", "verdict"),
+    [
+        (["passed", "skipped", "warned"], 0, "PASS: T keeps the contract (1 passed, 1 warned, 1 skipped)"),
+        (
+            ["passed", "failed", "error"],
+            1,
+            "FAIL: 2 of 3 checks failed against T (1 passed, 1 failed, 1 error)",
+        ),
+        (["passed"], 3, "NO VERDICT: the contract suite did not run to its end against T"),
+        ([], None, "NO VERDICT: the contract suite did not run to its end against T"),
+    ],
+    ids=["pass-with-skip-and-warning", "fail", "stopped", "never-started"],
+)
+def test_the_verdict(outcomes: list[str], exitstatus: int | None, verdict: str) -> None:
+    summary = Summary("T", tuple(result(outcome) for outcome in outcomes), exitstatus)
+    assert summary.verdict() == verdict
+    assert summary.passed is verdict.startswith("PASS")
+
+
+def test_a_teardown_error_outranks_a_pass() -> None:
+    check = result("passed")
+    check.record("error", "teardown broke", 0.5)
+    check.record("passed", "", 0.0)
+    assert (check.outcome, check.detail, check.duration) == ("error", "teardown broke", 0.75)
+
+
+def test_the_table_explains_failures_with_expected_and_actual_and_skips_with_their_reason() -> None:
+    failure = "[rfc] name\nclause:   RFC\nexpected: a 401\nactual:   200 OK\nrequest:  GET /me"
+    summary = Summary("T", (result("failed", failure), result("skipped", "needs CONTRACT_EXPIRY_WAIT")), 1)
+    lines = render_table(summary).splitlines()
+    assert lines[4].startswith("FAIL    rfc       A check that failed.")
+    assert lines[4].endswith("RFC 6750 §3")
+    assert lines[5:7] == ["                  └ expected: a 401", "                    actual:   200 OK"]
+    assert lines[8] == "                  └ needs CONTRACT_EXPIRY_WAIT"
+    assert "request:" not in "\n".join(lines)
+
+
+def test_the_html_page_redacts_before_escaping() -> None:
+    summary = Summary("<T>", (result("failed", f"body: {SECRET} <script>alert(1)</script>"),), 1)
+    page = render_html(summary, mask)
+    assert SECRET not in page
+    assert "body: *** &lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script" not in page
+    assert "Target: &lt;T&gt;" in page
+    assert '<tr class="failed"><td class="failed">FAIL</td>' in page
+
+
+def test_junit_is_redacted_in_text_and_attributes_whatever_the_escaping(tmp_path: Path) -> None:
+    path = tmp_path / "junit.xml"
+    root = ElementTree.Element("testsuites")
+    case = ElementTree.SubElement(root, "testcase", name="t", classname=SECRET)
+    ElementTree.SubElement(case, "failure", message=f"sent {SECRET}").text = f"body {SECRET}"
+    ElementTree.ElementTree(root).write(path, encoding="utf-8")
+    assert "s3cret&lt;&amp;&gt;" in path.read_text(
+        encoding="utf-8"
+    )  # escaped, so a text search would miss it
+    redact_junit(path, mask)
+    text = path.read_text(encoding="utf-8")
+    assert "s3cret" not in text
+    failure = ElementTree.parse(path).getroot().find("testcase/failure")  # noqa: S314 - written above
+    assert failure is not None
+    assert (failure.get("message"), failure.text) == ("sent ***", "body ***")
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.time = 100.0
+
+    def now(self) -> float:
+        return self.time
+
+    def sleep(self, seconds: float) -> None:
+        self.time += seconds
+
+
+@pytest.mark.parametrize("total", [0.4, 2.5, 61, 3600])
+def test_a_wait_is_slept_in_full_in_steps(total: float) -> None:
+    assert sum(steps(total)) == pytest.approx(total)
+    assert len(steps(total)) <= 10
+
+
+def test_the_progress_clock_reports_each_step_and_moves_only_its_inner_clock() -> None:
+    inner, lines = FakeClock(), []
+    clock = ProgressClock(inner, lines.append)
+    clock.sleep(61)
+    assert inner.time == pytest.approx(161)
+    assert clock.now() == inner.time
+    assert lines[0] == "authcontract: waiting 61 s for a token to expire"
+    assert lines[1] == "authcontract: waited 6 of 61 s (10%)"
+    assert lines[-1] == "authcontract: waited 61 of 61 s (100%)"
+    assert len(lines) == 11
+
+
+def test_credentials_missing_from_environment_and_profile(tmp_path: Path) -> None:
+    profile = tmp_path / "profile.toml"
+    profile.write_text('[contract]\nusername = "qa"\n', encoding="utf-8")
+    assert missing_credentials({}, None) == ["username", "password"]
+    assert missing_credentials({}, profile) == ["password"]
+    assert missing_credentials({"CONTRACT_PASSWORD": "x"}, profile) == []
+    assert missing_credentials({"CONTRACT_USERNAME": "", "CONTRACT_PASSWORD": "x"}, None) == ["username"]
+
+
+def test_only_the_password_is_asked_without_echo() -> None:
+    asked, hidden = io.StringIO(), []
+
+    def ask(question: str) -> str:
+        asked.write(question)
+        return "qa"
+
+    def ask_secret(question: str) -> str:
+        hidden.append(question)
+        return "pw"
+
+    answers = ask_credentials(["username", "password"], ask=ask, ask_secret=ask_secret)
+    assert answers == {"CONTRACT_USERNAME": "qa", "CONTRACT_PASSWORD": "pw"}
+    assert hidden == ["CONTRACT_PASSWORD (password on the platform): "]
