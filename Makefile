@@ -34,6 +34,7 @@ fuzz: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/actionlint
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -67,13 +67,13 @@ def _side(
     settings: ContractSettings, base_url: str, token_path: str, user: tuple[Secret, Secret], path: str
 ) -> Side:
     """A target spoken to the way the settings say: where credentials go, extra parameters, timeout."""
-    from contract_tests.client import ContractClient
     from contract_tests.login import Login
 
     from .observe import Side
+    from .probe_client import ProbeClient
 
     login = Login(token_path, settings.credentials_in, settings.token_params, *user)
-    return Side(ContractClient(base_url, timeout=settings.timeout), login, path)
+    return Side(ProbeClient(base_url, timeout=settings.timeout), login, path)
 
 
 def _compare(settings: ContractSettings, args: argparse.Namespace, out: IO[str]) -> int:
@@ -109,16 +109,17 @@ def _compare(settings: ContractSettings, args: argparse.Namespace, out: IO[str])
 def run_compare(
     args: argparse.Namespace, *, environ: Mapping[str, str], stdin: IO[str], out: IO[str], err: IO[str]
 ) -> int:
-    from contract_tests.client import TargetUnreachable
     from contract_tests.redaction import redact
     from contract_tests.settings import ConfigError, load_settings
     from mockserver import ConfigError as MockConfigError
+
+    from .probe_client import Unreachable
 
     env = environment(args.base_url, args.profile, environ, stdin)
     options = {name: getattr(args, name) for name in PASSED_ON}
     try:
         settings = load_settings(environ=env, options=options, profile=args.profile)
         return _compare(settings, args, out)
-    except (ConfigError, MockConfigError, ValueError, TargetUnreachable) as error:
+    except (ConfigError, MockConfigError, ValueError, Unreachable) as error:
         err.write(f"authcontract compare: {redact(str(error))}\n")
         return EXIT_NO_VERDICT

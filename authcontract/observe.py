@@ -17,10 +17,12 @@ import requests
 
 from contract_tests.challenges import cache_directives, challenge_params, challenge_schemes
 from contract_tests.checks import MISSING, json_body
-from contract_tests.client import ContractClient, authorization
+from contract_tests.client import authorization
 from contract_tests.login import Login
 from contract_tests.probes import unknown_like
 from contract_tests.redaction import Secret
+
+from .probe_client import ProbeClient
 
 __all__ = ["PROBES", "Probe", "Side", "observe"]
 
@@ -33,7 +35,7 @@ HEADERS = ("Content-Type", "Cache-Control", "Pragma", "WWW-Authenticate", "Allow
 class Side:
     """One target as `compare` talks to it, and the token its login gave (None if it gave none)."""
 
-    client: ContractClient
+    client: ProbeClient
     login: Login
     protected_path: str
     token: Secret | None = None
