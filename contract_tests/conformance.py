@@ -3,7 +3,9 @@
 The suite drives Hypothesis itself rather than through schemathesis's pytest integration, so
 that the budget (examples, invalid data or not) comes from the plugin at run time, shrinking is
 off (on a live platform every replay is one more failed login), and each failure is kept as a
-redacted message instead of a traceback holding the request.
+redacted message instead of a traceback holding the request. A TargetError (the client's verdict
+that an exchange is no answer) stops the run's calls and is raised once the run is over: the
+check then reports a target error, not a conformance failure.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from hypothesis import HealthCheck, Phase
 from schemathesis import checks as generic_checks
 from schemathesis.specs.openapi import checks as openapi_checks
 
-from .client import ContractClient, authorization
+from .client import ContractClient, TargetError, authorization
 from .openapi import contract_document
 from .plugin import Budget, Target
 from .redaction import Secret, redact
@@ -70,8 +72,11 @@ class Conformance:
     budget: Budget
     calls: int = 0
     failures: list[str] = field(default_factory=list)
+    target_error: TargetError | None = None
 
     def check(self, case: schemathesis.Case, checks: list[Callable[..., Any]] = CHECKS) -> None:
+        if self.target_error is not None:
+            return
         self.calls += 1
         try:
             case.call_and_validate(
@@ -81,15 +86,21 @@ class Conformance:
                 allow_redirects=False,
                 checks=checks,
             )
+        except TargetError as exc:
+            self.target_error = exc
         except (AssertionError, BaseExceptionGroup, requests.RequestException) as exc:
             self.failures.append(redact(str(exc)))
 
     def run_generated(self) -> None:
+        """Generated cases of every mode the budget allows; raises the TargetError that stopped them."""
         modes = [(schemathesis.GenerationMode.POSITIVE, CHECKS)]
         if self.budget.negative:
             modes.append((schemathesis.GenerationMode.NEGATIVE, NEGATIVE_CHECKS))
         for mode, checks in modes:
-            self._run(mode, checks)
+            if self.target_error is None:
+                self._run(mode, checks)
+        if self.target_error is not None:
+            raise self.target_error
 
     def _run(self, mode: schemathesis.GenerationMode, checks: list[Callable[..., Any]]) -> None:
         @hypothesis.settings(

@@ -1,17 +1,24 @@
-"""pytest hooks of the contract suite: options, settings, advisory checks, and secret-free reports.
+"""pytest hooks of the contract suite: options, settings, advisory checks, target errors, secret-free reports.
 
 Fixtures are defined in plugin.py (the one place that chooses the target) and exported here.
+
+A check that met a TargetError (see transport.py: a transport failure after the retries, or a 429,
+502, 503 or 504 answer) reached no verdict: it ends as a pytest *error* whose text starts with
+"target error:", never as a failure, and carries the report property `target_error`. A run with
+target errors and no contract failure exits with EXIT_INCONCLUSIVE (3), and the summary says so.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Generator
 
 import pytest
 
 from .checks import AdvisoryWarning, ContractViolation
-from .client import TargetUnreachable
+from .client import TargetError
 from .plugin import (
+    EXIT_INCONCLUSIVE,
     SETTINGS_KEY,
     clause,
     contract_client,
@@ -46,6 +53,9 @@ __all__ = [
 
 EXIT_CONFIG = 4
 ADVISORY_PROPERTY = "advisory_failure"
+TARGET_ERROR_PROPERTY = "target_error"
+TARGET_ERROR_PREFIX = "target error: "
+FAILURES_KEY = pytest.StashKey[Counter[str]]()  # failed reports: "target" errors, "contract" failures
 # settings that have an option; credentials and tokens deliberately have none
 OPTIONS = {
     "base_url": "base URL of a live target (CONTRACT_BASE_URL); unset: the bundled mock",
@@ -82,6 +92,7 @@ def pytest_configure(config: pytest.Config) -> None:
     except ConfigError as exc:
         pytest.exit(f"contract suite: {exc}", returncode=EXIT_CONFIG)
     config.addinivalue_line("filterwarnings", f"always::{AdvisoryWarning.__module__}.AdvisoryWarning")
+    config.stash[FAILURES_KEY] = Counter()
     _undo_log_redaction.append(install_log_redaction())
 
 
@@ -106,8 +117,11 @@ def pytest_runtest_makereport(
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
     error = call.excinfo.value if call.excinfo is not None else None
-    if isinstance(error, ContractViolation | TargetUnreachable):
+    if isinstance(error, ContractViolation):
         report.longrepr = str(error)  # the whole story, already redacted: no traceback, no locals
+    if isinstance(error, TargetError):
+        report.longrepr = TARGET_ERROR_PREFIX + str(error)  # redacted, one line
+        report.user_properties.append((TARGET_ERROR_PROPERTY, report.longrepr))  # this report only
     if (
         isinstance(error, ContractViolation)
         and report.when == "call"
@@ -120,6 +134,9 @@ def pytest_runtest_makereport(
         item.user_properties.append((ADVISORY_PROPERTY, message))  # for the junit report
         report.user_properties.append((ADVISORY_PROPERTY, message))
         item.warn(AdvisoryWarning(message))
+    counts = _failures(item.config)
+    if counts is not None and report.failed:
+        counts["target" if is_target_error(report) else "contract"] += 1
     _redact_report(report)
     return report
 
@@ -137,16 +154,51 @@ def _redact_report(report: pytest.TestReport) -> None:
     report.user_properties = [(name, redact(str(value))) for name, value in report.user_properties]
 
 
+def is_target_error(report: pytest.TestReport) -> bool:
+    return report.failed and any(name == TARGET_ERROR_PROPERTY for name, _ in report.user_properties)
+
+
 def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -> tuple[str, str, str] | None:
     if report.when == "call" and any(name == ADVISORY_PROPERTY for name, _ in report.user_properties):
         return "advisory", "A", "ADVISORY"
+    if is_target_error(report):
+        return "error", "E", "ERROR"  # no verdict: an error, in the call phase too
     return None
 
 
+def _failures(config: pytest.Config) -> Counter[str] | None:
+    return config.stash.get(FAILURES_KEY, None)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Target errors and no contract failure: the run is inconclusive, not failed."""
+    counts = _failures(session.config)
+    if exitstatus == pytest.ExitCode.TESTS_FAILED and counts and counts["target"] and not counts["contract"]:
+        session.exitstatus = EXIT_INCONCLUSIVE
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    _summarise_target_errors(terminalreporter, config)
     failed = terminalreporter.stats.get("advisory", [])
     if failed:
         terminalreporter.write_sep("-", "advisory checks")
         for report in failed:
             terminalreporter.write_line(f"ADVISORY {report.nodeid}: failed, reported as a warning")
         terminalreporter.write_line("run with --advisory=fail to make failed advisory checks fail the run")
+
+
+def _summarise_target_errors(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    counts = _failures(config)
+    if not counts or not counts["target"]:
+        return
+    terminalreporter.write_sep("-", "target errors: no verdict")
+    terminalreporter.write_line(
+        f"{counts['target']} check(s) reached no verdict: the target failed at the transport level "
+        "(after the retries) or answered 429, 502, 503 or 504 (see the 'target error:' lines)"
+    )
+    if counts["contract"]:
+        terminalreporter.write_line(f"the {counts['contract']} contract failure(s) stand on their own")
+    else:
+        terminalreporter.write_line(
+            f"the run is inconclusive (exit status {EXIT_INCONCLUSIVE}): rerun when the target is healthy"
+        )

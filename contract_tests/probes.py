@@ -2,18 +2,21 @@
 
 Several checks read the same exchange (a 401 is checked for its status, its challenge and its
 error code), so each probe is sent once and its answer kept: fewer requests, and on a live
-platform fewer failed logins against a real account.
+platform fewer failed logins against a real account. A TargetError is kept the same way: every
+check that reads the probe reports it, and a flaky platform does not get the wrong password again
+(and up to 1 + RETRIES attempts again) from each of them.
 """
 
 from __future__ import annotations
 
 import secrets
 import string
-from functools import cached_property
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar, overload
 
 import requests
 
-from .client import ContractClient, authorization
+from .client import ContractClient, TargetError, authorization
 from .login import Login, TokenSource
 from .redaction import Secret
 
@@ -25,6 +28,38 @@ _ROTATE = str.maketrans(
     string.ascii_letters + string.digits,
     string.ascii_letters[1:] + "a" + string.digits[1:] + "0",
 )
+
+
+T = TypeVar("T")
+
+
+class once(Generic[T]):  # a decorator, lower case like functools.cached_property
+    """cached_property that keeps a TargetError too, and raises it again on every read."""
+
+    def __init__(self, probe: Callable[[Any], T]) -> None:
+        self._probe = probe
+        self._key = f"_once_{probe.__name__}"
+        self.__doc__ = probe.__doc__
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> once[T]: ...
+
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> T: ...
+
+    def __get__(self, instance: object | None, owner: type | None = None) -> T | once[T]:
+        if instance is None:
+            return self
+        kept = instance.__dict__
+        if self._key not in kept:
+            try:
+                kept[self._key] = self._probe(instance)
+            except TargetError as exc:
+                kept[self._key] = exc
+        outcome = kept[self._key]
+        if isinstance(outcome, TargetError):
+            raise outcome
+        return outcome
 
 
 def unknown_like(token: Secret) -> Secret:
@@ -53,35 +88,35 @@ class Probes:
     def _protected(self, auth: str | None) -> requests.Response:
         return self._client.get(self._path, auth=auth)
 
-    @cached_property
+    @once
     def no_header(self) -> requests.Response:
         return self._protected(None)
 
-    @cached_property
+    @once
     def unknown_token(self) -> requests.Response:
         return self._protected(authorization(unknown_like(self._tokens.current())))
 
-    @cached_property
+    @once
     def bearer_without_token(self) -> requests.Response:
         return self._protected("Bearer")
 
-    @cached_property
+    @once
     def malformed(self) -> dict[str, requests.Response]:
         return {name: self._protected(f"Bearer {token}") for name, token in MALFORMED_TOKENS.items()}
 
-    @cached_property
+    @once
     def other_scheme(self) -> requests.Response:
         return self._protected(authorization(self._tokens.current(), scheme="Token"))
 
-    @cached_property
+    @once
     def wrong_password(self) -> requests.Response:
         return self._login.send(self._client, password=self.wrong_password_sent)
 
-    @cached_property
+    @once
     def unknown_user(self) -> requests.Response:
         return self._login.send(self._client, username=Secret("contract-nobody-" + secrets.token_hex(6)))
 
-    @cached_property
+    @once
     def token_by_get(self) -> requests.Response:
         return self._login.send(self._client, method="GET")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import pytest
 
 import contract_tests.conftest
 from contract_tests import expiry
+from contract_tests.conftest import TARGET_ERROR_PROPERTY
 
 from .targets import FakeClock, Platform, platform_app, serve
 
@@ -43,6 +45,7 @@ class Outcome:
     passed: set[str] = field(default_factory=set)
     skipped: dict[str, str] = field(default_factory=dict)
     advisory: set[str] = field(default_factory=set)
+    errors: dict[str, str] = field(default_factory=dict)  # target errors: no verdict, with the message
 
     @property
     def text(self) -> str:
@@ -57,7 +60,10 @@ def run_inline(*args: str) -> Outcome:
     outcome = Outcome(int(ret), stdout.getvalue(), stderr.getvalue())
     for report in recorder.reports:
         name = report.nodeid.rsplit("::", 1)[-1]
-        if report.failed:
+        target_error = [str(value) for key, value in report.user_properties if key == TARGET_ERROR_PROPERTY]
+        if report.failed and target_error:
+            outcome.errors[name] = target_error[0]
+        elif report.failed:
             outcome.failed.add(name)
         elif report.skipped:
             outcome.skipped[name] = str(report.longrepr[2]) if isinstance(report.longrepr, tuple) else ""
@@ -65,7 +71,7 @@ def run_inline(*args: str) -> Outcome:
             outcome.passed.add(name)
             if any(key == "advisory_failure" for key, _ in report.user_properties):
                 outcome.advisory.add(name)
-    outcome.passed -= outcome.failed
+    outcome.passed -= outcome.failed | set(outcome.errors)
     return outcome
 
 
@@ -87,13 +93,16 @@ class SuiteRunner:
 
     def run(self, platform: Platform, *args: str, env: dict[str, str | None] | None = None) -> Outcome:
         with serve(platform_app(platform, self.clock)) as base_url:
-            settings: dict[str, str | None] = {**self.env(platform, base_url), **(env or {})}
-            for name, value in settings.items():
-                if value is None:
-                    self.monkeypatch.delenv(name, raising=False)
-                else:
-                    self.monkeypatch.setenv(name, value)
-            return run_inline(*args)
+            return self.run_live({**self.env(platform, base_url), **(env or {})}, *args)
+
+    def run_live(self, settings: Mapping[str, str | None], *args: str) -> Outcome:
+        """A run with these CONTRACT_* settings (None: unset), against whatever they name."""
+        for name, value in settings.items():
+            if value is None:
+                self.monkeypatch.delenv(name, raising=False)
+            else:
+                self.monkeypatch.setenv(name, value)
+        return run_inline(*args)
 
 
 @pytest.fixture
