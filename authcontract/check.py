@@ -14,8 +14,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO
 
-from .credentials import ask_credentials, missing_credentials
+from .credentials import ask_credentials, is_live, missing_credentials
 from .html_report import render_html
+from .secret_forms import register_escaped
 from .suite import read_summary, run_suite, suite_command
 from .table import render_table
 
@@ -60,7 +61,7 @@ def environment(
 ) -> dict[str, str]:
     """The suite's environment: the caller's, plus credentials asked at a terminal for a live target."""
     env = {name: value for name, value in environ.items() if name != "PYTEST_ADDOPTS"}
-    missing = missing_credentials(env, profile) if base_url or env.get("CONTRACT_BASE_URL") else []
+    missing = missing_credentials(env, profile) if is_live(base_url, env, profile) else []
     if missing and stdin.isatty():
         env.update(ask_credentials(missing))
     return env
@@ -73,21 +74,20 @@ def run_check(
 
     env = environment(args.base_url, args.profile, environ, stdin)
     register(env.get("CONTRACT_PASSWORD"))
+    register_escaped(env.get("CONTRACT_PASSWORD"))
     problem, target = _settings_problem(args, env)
     if problem is not None:
         err.write(f"authcontract check: {redact(problem)}\n")
         return EXIT_NO_VERDICT
     with tempfile.TemporaryDirectory(prefix="authcontract-") as name:
         work = Path(name)
-        returncode = run_suite(suite_command(args, work), env, work, err)
-        summary = read_summary(work, target, returncode)
-        if not summary.ran:
+        run_suite(suite_command(args, work), env, work, err)
+        summary = read_summary(work, target)
+        if not summary.complete:
             tail = (work / "stdout.txt").read_text(encoding="utf-8").strip().splitlines()[-15:]
             err.write(redact("\n".join(tail)) + "\n")
     out.write(redact(render_table(summary)) + "\n")
     if args.html is not None:
         args.html.parent.mkdir(parents=True, exist_ok=True)
         args.html.write_text(render_html(summary, redact), encoding="utf-8")
-    if not summary.ran:
-        return EXIT_NO_VERDICT
-    return 0 if summary.passed else 1
+    return {"pass": 0, "fail": 1}.get(summary.status, EXIT_NO_VERDICT)

@@ -12,7 +12,7 @@ import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-__all__ = ["CREDENTIALS", "ask_credentials", "missing_credentials"]
+__all__ = ["CREDENTIALS", "ask_credentials", "is_live", "missing_credentials"]
 
 CREDENTIALS = {"username": "CONTRACT_USERNAME", "password": "CONTRACT_PASSWORD"}
 
@@ -27,6 +27,11 @@ def _profile_names(profile: Path | None) -> set[str]:
         return set()
     section = data.get("contract", data)
     return {str(key).replace("-", "_").lower() for key, value in section.items() if value}
+
+
+def is_live(base_url: str | None, environ: Mapping[str, str], profile: Path | None) -> bool:
+    """A platform is named (option, environment or profile): the run needs credentials."""
+    return bool(base_url or environ.get("CONTRACT_BASE_URL")) or "base_url" in _profile_names(profile)
 
 
 def missing_credentials(environ: Mapping[str, str], profile: Path | None) -> list[str]:

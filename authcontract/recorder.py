@@ -20,6 +20,7 @@ import pytest
 from .junit import redact_junit
 from .progress import ProgressClock
 from .results import CheckResult, clause_of, outcome_of
+from .secret_forms import register_escaped
 
 __all__ = ["MARKERS", "Recorder", "pytest_addoption", "pytest_configure"]
 
@@ -65,6 +66,14 @@ class Recorder:
         with capman.global_and_fixture_disabled() if capman is not None else nullcontext():
             sys.stderr.write(line + "\n")
             sys.stderr.flush()
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        """The password of this run, in the spellings the suite's own redaction may miss."""
+        from contract_tests.plugin import SETTINGS_KEY
+
+        settings = session.config.stash.get(SETTINGS_KEY, None)
+        if settings is not None and settings.password is not None:
+            register_escaped(settings.password.reveal())
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         for item in session.items:  # after -k and other deselection

@@ -2,7 +2,8 @@
 
 The recorder fills CheckResults in the suite's process and writes them as JSON; the command reads
 them back. Outcomes are the ones a QA reader needs: passed, failed, skipped (with the reason),
-warned (a failed advisory check, reported as a warning) and error (the check could not run).
+warned (a failed advisory check, reported as a warning), error (the check broke before it could
+judge) and inconclusive (the target failed or was unavailable: no verdict on the clause).
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ import pytest
 
 __all__ = ["FAILING", "OUTCOMES", "CheckResult", "Summary", "clause_of", "outcome_of"]
 
-OUTCOMES = ("passed", "failed", "error", "warned", "skipped")
+OUTCOMES = ("passed", "failed", "error", "inconclusive", "warned", "skipped")
 FAILING = frozenset({"failed", "error"})
 LEVELS = ("contract", "rfc", "advisory")
-ADVISORY_PROPERTY = "advisory_failure"  # contract_tests.conftest: a failed advisory check kept as a warning
+# report properties the contract suite sets (contract_tests/conftest.py)
+ADVISORY_PROPERTY = "advisory_failure"  # a failed advisory check, kept as a warning
+TARGET_ERROR_PROPERTY = "target_error"  # the target failed or answered 429/502/503/504: no verdict
 
 
 @dataclass
@@ -77,6 +80,8 @@ def outcome_of(report: pytest.TestReport) -> tuple[str, str] | None:
         reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
         return "skipped", reason.removeprefix("Skipped: ")
     if report.failed:
+        if any(name == TARGET_ERROR_PROPERTY for name, _ in report.user_properties):
+            return "inconclusive", str(report.longrepr)
         return ("failed" if report.when == "call" else "error"), str(report.longrepr)
     if report.when != "call":
         return None
@@ -88,27 +93,39 @@ def outcome_of(report: pytest.TestReport) -> tuple[str, str] | None:
 class Summary:
     target: str
     results: tuple[CheckResult, ...]
-    exitstatus: int | None
 
     @property
     def counts(self) -> Counter[str]:
         return Counter(result.outcome for result in self.results)
 
     @property
-    def ran(self) -> bool:
-        """The suite ran to its end: it was not stopped by a bad setting or an unreachable target."""
-        return self.exitstatus in (0, 1) and any(r.outcome in OUTCOMES for r in self.results)
+    def complete(self) -> bool:
+        """Every check ran: the suite was not stopped by a bad setting or an unreachable target."""
+        return bool(self.results) and all(result.outcome in OUTCOMES for result in self.results)
+
+    @property
+    def status(self) -> str:
+        """pass, fail, or none (no verdict). A contract failure stands even in an incomplete run."""
+        counts = self.counts
+        if any(counts[name] for name in FAILING):
+            return "fail"
+        if not self.complete or counts["inconclusive"]:
+            return "none"
+        return "pass"
 
     @property
     def passed(self) -> bool:
-        return self.ran and not any(r.outcome in FAILING for r in self.results)
+        return self.status == "pass"
 
     def verdict(self) -> str:
-        counts = self.counts
+        counts, total, target = self.counts, len(self.results), self.target
         tally = ", ".join(f"{counts[name]} {name}" for name in OUTCOMES if counts[name])
-        if not self.ran:
-            return f"NO VERDICT: the contract suite did not run to its end against {self.target}"
-        failing = sum(counts[name] for name in FAILING)
-        if failing:
-            return f"FAIL: {failing} of {len(self.results)} checks failed against {self.target} ({tally})"
-        return f"PASS: {self.target} keeps the contract ({tally})"
+        if self.status == "fail":
+            failing = sum(counts[name] for name in FAILING)
+            return f"FAIL: {failing} of {total} checks failed against {target} ({tally})"
+        if not self.complete:
+            return f"NO VERDICT: the contract suite did not run to its end against {target}"
+        if self.status == "none":
+            unjudged = f"{counts['inconclusive']} of {total} checks met a target error against {target}"
+            return f"NO VERDICT: {unjudged}, rerun when it is healthy ({tally})"
+        return f"PASS: {target} keeps the contract ({tally})"

@@ -62,10 +62,10 @@ def run_suite(command: list[str], env: dict[str, str], work: Path, err: IO[str])
         return child.wait()
 
 
-def read_summary(work: Path, target: str, returncode: int) -> Summary:
+def read_summary(work: Path, target: str) -> Summary:
     path = work / "results.json"
     if not path.is_file():
-        return Summary(target, (), returncode)
+        return Summary(target, ())
     document = json.loads(path.read_text(encoding="utf-8"))
     results = tuple(CheckResult.from_dict(item) for item in document["results"])
-    return Summary(target, results, document["exitstatus"])
+    return Summary(target, results)

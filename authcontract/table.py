@@ -17,6 +17,7 @@ LABELS = {
     "error": "ERROR",
     "warned": "WARN",
     "skipped": "SKIP",
+    "inconclusive": "N/V",
     "not run": "-",
 }
 TITLE_WIDTH = 60
@@ -46,4 +47,9 @@ def render_table(summary: Summary) -> str:
         title = _cell(result.title, TITLE_WIDTH)
         rows.append(f"{label:<6}  {result.level:<8}  {title:<{TITLE_WIDTH}}  {result.reference}".rstrip())
         rows += [f"{'':<6}  {'':<8}  {'└' if i == 0 else ' '} {line}" for i, line in enumerate(why(result))]
+    if summary.counts["inconclusive"]:
+        rows += [
+            "",
+            "N/V: no verdict, the target failed or answered 429, 502, 503 or 504 (see `target error:`)",
+        ]
     return "\n".join([*rows, "", summary.verdict()])

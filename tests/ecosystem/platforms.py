@@ -18,9 +18,14 @@ __all__ = ["LeakyPlatform", "leaky_app"]
 @dataclass
 class LeakyPlatform:
     username: str = "qa-user"
-    # characters that HTML, XML and URL encoding change: the secret must be masked in every form
-    password: str = "S3cr<et>&'pa ss\"-" + secrets.token_hex(6)
+    # characters that HTML, XML, JSON, repr and URL encoding change: the secret must be masked in every form
+    password: str = field(default_factory=lambda: "S3cr<et>&'pa ss\"-" + secrets.token_hex(6))
     issued: list[str] = field(default_factory=list)
+
+    @property
+    def password_tail(self) -> str:
+        """The random end of the password: found anywhere, part of the password got through."""
+        return self.password.rsplit("-", 1)[1]
 
     def env(self, base_url: str) -> dict[str, str]:
         return {

@@ -96,7 +96,9 @@ def test_a_breaching_platform_fails_and_no_secret_reaches_any_output(tmp_path: P
     assert "Every 401 from the protected path carries" in report.read_text(encoding="utf-8")
     assert platform.issued, "the suite logged in"
     everything = out + result.stderr + junit.read_text(encoding="utf-8") + report.read_text(encoding="utf-8")
+    assert "Pragma: no-cache" in everything  # the failures were written down, with their exchanges
     leaked = [form for form in secret_forms(platform.password) if form in everything]
+    leaked += [platform.password_tail] if platform.password_tail in everything else []
     leaked += [token for token in platform.issued if token[:16] in everything]
     assert leaked == []
 

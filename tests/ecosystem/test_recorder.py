@@ -54,6 +54,16 @@ def test_warns(record_property):
     record_property("advisory_failure", "expected: Pragma: no-cache")
 
 
+@pytest.mark.contract
+def test_meets_a_target_error(record_property):
+    """A check the target could not answer.
+
+    Clause: platform docs.
+    """
+    record_property("target_error", "target error: the target is unavailable: 503")
+    raise AssertionError("target error: the target is unavailable: 503")
+
+
 @pytest.fixture
 def broken():
     raise RuntimeError("no token")
@@ -78,14 +88,22 @@ def test_each_check_is_recorded_with_its_clause_outcome_and_reason(pytester: pyt
     document = json.loads(record.read_text(encoding="utf-8"))
     assert document["exitstatus"] == 1
     found = {item["name"]: item for item in document["results"]}
-    assert list(found) == ["test_passes", "test_fails", "test_skips", "test_warns", "test_errors"]
     assert {name: item["outcome"] for name, item in found.items()} == {
         "test_passes": "passed",
         "test_fails": "failed",
         "test_skips": "skipped",
         "test_warns": "warned",
+        "test_meets_a_target_error": "inconclusive",
         "test_errors": "error",
     }
+    assert list(found) == [  # in the suite's order
+        "test_passes",
+        "test_fails",
+        "test_skips",
+        "test_warns",
+        "test_meets_a_target_error",
+        "test_errors",
+    ]
     passes = found["test_passes"]
     assert (passes["title"], passes["level"]) == ("A check that passes.", "rfc")
     assert passes["clause"] == (

@@ -31,23 +31,44 @@ def mask(text: str) -> str:
 
 
 @pytest.mark.parametrize(
-    ("outcomes", "exitstatus", "verdict"),
+    ("outcomes", "verdict", "status"),
     [
-        (["passed", "skipped", "warned"], 0, "PASS: T keeps the contract (1 passed, 1 warned, 1 skipped)"),
+        (
+            ["passed", "skipped", "warned"],
+            "PASS: T keeps the contract (1 passed, 1 warned, 1 skipped)",
+            "pass",
+        ),
         (
             ["passed", "failed", "error"],
-            1,
             "FAIL: 2 of 3 checks failed against T (1 passed, 1 failed, 1 error)",
+            "fail",
         ),
-        (["passed"], 3, "NO VERDICT: the contract suite did not run to its end against T"),
-        ([], None, "NO VERDICT: the contract suite did not run to its end against T"),
+        (["failed", "not run"], "FAIL: 1 of 2 checks failed against T (1 failed)", "fail"),
+        (
+            ["passed", "inconclusive"],
+            "NO VERDICT: 1 of 2 checks met a target error against T, rerun when it is healthy "
+            "(1 passed, 1 inconclusive)",
+            "none",
+        ),
+        (["passed", "not run"], "NO VERDICT: the contract suite did not run to its end against T", "none"),
+        ([], "NO VERDICT: the contract suite did not run to its end against T", "none"),
     ],
-    ids=["pass-with-skip-and-warning", "fail", "stopped", "never-started"],
+    ids=[
+        "pass-with-skip-and-warning",
+        "fail",
+        "fail-in-a-stopped-run",
+        "target-error",
+        "stopped",
+        "never-started",
+    ],
 )
-def test_the_verdict(outcomes: list[str], exitstatus: int | None, verdict: str) -> None:
-    summary = Summary("T", tuple(result(outcome) for outcome in outcomes), exitstatus)
+def test_the_verdict(outcomes: list[str], verdict: str, status: str) -> None:
+    checks = [result(outcome) if outcome != "not run" else result("passed") for outcome in outcomes]
+    for check, outcome in zip(checks, outcomes, strict=True):
+        check.outcome = outcome
+    summary = Summary("T", tuple(checks))
     assert summary.verdict() == verdict
-    assert summary.passed is verdict.startswith("PASS")
+    assert summary.status == status
 
 
 def test_a_teardown_error_outranks_a_pass() -> None:
@@ -59,7 +80,7 @@ def test_a_teardown_error_outranks_a_pass() -> None:
 
 def test_the_table_explains_failures_with_expected_and_actual_and_skips_with_their_reason() -> None:
     failure = "[rfc] name\nclause:   RFC\nexpected: a 401\nactual:   200 OK\nrequest:  GET /me"
-    summary = Summary("T", (result("failed", failure), result("skipped", "needs CONTRACT_EXPIRY_WAIT")), 1)
+    summary = Summary("T", (result("failed", failure), result("skipped", "needs CONTRACT_EXPIRY_WAIT")))
     lines = render_table(summary).splitlines()
     assert lines[4].startswith("FAIL    rfc       A check that failed.")
     assert lines[4].endswith("RFC 6750 §3")
@@ -69,7 +90,7 @@ def test_the_table_explains_failures_with_expected_and_actual_and_skips_with_the
 
 
 def test_the_html_page_redacts_before_escaping() -> None:
-    summary = Summary("<T>", (result("failed", f"body: {SECRET} <script>alert(1)</script>"),), 1)
+    summary = Summary("<T>", (result("failed", f"body: {SECRET} <script>alert(1)</script>"),))
     page = render_html(summary, mask)
     assert SECRET not in page
     assert "body: *** &lt;script&gt;alert(1)&lt;/script&gt;" in page
