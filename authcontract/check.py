@@ -32,6 +32,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add("--token-path", help="the token endpoint (CONTRACT_TOKEN_PATH, default /authorization)")
     add("--credentials-in", choices=("form", "json", "query"), help="how credentials are sent (default form)")
     add("--expiry-wait", metavar="SECONDS", help="how long the suite may wait for a token to expire")
+    add(
+        "--timeout", metavar="SECONDS", help="how long each HTTP call may take (CONTRACT_TIMEOUT, default 10)"
+    )
     add("--profile", type=Path, metavar="FILE", help="TOML file of contract settings (a [contract] table)")
     add(
         "--advisory",
@@ -47,7 +50,7 @@ def _settings_problem(args: argparse.Namespace, env: Mapping[str, str]) -> tuple
     """(what is wrong with the settings or None, the target's description), as the suite will see them."""
     from contract_tests.settings import ConfigError, load_settings
 
-    names = ("base_url", "protected_path", "token_path", "credentials_in", "expiry_wait")
+    names = ("base_url", "protected_path", "token_path", "credentials_in", "expiry_wait", "timeout")
     options = {name: getattr(args, name) for name in names}
     try:
         settings = load_settings(environ=env, options=options, profile=args.profile)

@@ -27,6 +27,7 @@ PASSED_ON = (
     ("token_path", "--token-path"),
     ("credentials_in", "--credentials-in"),
     ("expiry_wait", "--expiry-wait"),
+    ("timeout", "--contract-timeout"),
     ("profile", "--contract-profile"),
     ("advisory", "--advisory"),
     ("keyword", "-k"),

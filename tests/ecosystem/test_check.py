@@ -14,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import sys
+from itertools import pairwise
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 from xml.etree import ElementTree
@@ -167,3 +168,32 @@ def test_credentials_are_asked_at_a_terminal_and_the_password_is_not_echoed() ->
     assert "CONTRACT_PASSWORD (password on the platform):" in transcript
     assert "PASS    contract  A fresh token opens the protected path" in transcript
     assert "demo-password" not in transcript
+
+
+def test_settings_become_the_suites_own_options_and_credentials_never_do(tmp_path: Path) -> None:
+    from authcontract.cli import build_parser
+    from authcontract.suite import suite_command
+
+    args = build_parser().parse_args(
+        [
+            "check",
+            "--base-url",
+            "https://p.example",
+            "--protected-path",
+            "/me",
+            "--timeout",
+            "3",
+            "-k",
+            "bearer",
+        ]
+    )
+    command = suite_command(args, tmp_path)
+    pairs = dict(pairwise(command))
+    assert pairs["--base-url"] == "https://p.example"
+    assert pairs["--protected-path"] == "/me"
+    assert pairs["--contract-timeout"] == "3"
+    assert pairs["-k"] == "bearer"
+    assert pairs["-c"] == str(tmp_path / "pytest.ini")  # whatever ini file the caller's directory holds
+    plugins = [value for option, value in pairwise(command) if option == "-p"]
+    assert plugins == ["no:cacheprovider", "authcontract.recorder"]
+    assert not [part for part in command if "password" in part.lower() or "username" in part.lower()]
