@@ -197,3 +197,21 @@ def test_settings_become_the_suites_own_options_and_credentials_never_do(tmp_pat
     plugins = [value for option, value in pairwise(command) if option == "-p"]
     assert plugins == ["no:cacheprovider", "authcontract.recorder"]
     assert not [part for part in command if "password" in part.lower() or "username" in part.lower()]
+
+
+def test_a_platform_that_answers_503_gets_no_verdict_rather_than_a_failure() -> None:
+    unavailable = Settings(log_requests=False, faults=({"path": "/me", "status": 503},))
+    with MockServer(unavailable) as platform:
+        url = platform.url
+        env = _environment(
+            CONTRACT_USERNAME="demo", CONTRACT_PASSWORD="demo-password", CONTRACT_PROTECTED_PATH="/me"
+        )
+        result = run("--base-url", url, "-k", "bearer or token_type", env=env)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "N/V     contract  A fresh token opens the protected path" in result.stdout
+    assert "target error: the target is unavailable: 503" in result.stdout
+    assert "PASS    contract  token_type is Bearer" in result.stdout
+    verdict = result.stdout.splitlines()[-1]
+    assert re.match(
+        rf"NO VERDICT: [1-9]\d* of \d+ checks met a target error against {re.escape(url)}, ", verdict
+    )
