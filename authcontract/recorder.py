@@ -91,7 +91,7 @@ class Recorder:
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         document: dict[str, Any] = {
-            "exitstatus": int(exitstatus),
+            "exitstatus": int(session.exitstatus),  # as the suite's own hooks left it
             "results": [result.to_dict() for result in self.results.values()],
         }
         self.path.write_text(json.dumps(document, indent=1), encoding="utf-8")
