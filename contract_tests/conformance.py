@@ -28,13 +28,16 @@ from .redaction import Secret, redact
 
 __all__ = ["CHECKS", "Conformance", "build_schema"]
 
+# Not ignored_auth: its probes (no token, an invalid token) go out on a session of schemathesis's
+# own, outside the suite's retries, its rule for unavailable answers and its token registration,
+# so a flaky target made it fail wrongly. The named checks test_missing_authorization_is_refused
+# and test_unknown_token_is_refused send the same two probes through the suite's client.
 CHECKS: list[Callable[..., Any]] = [
     generic_checks.not_a_server_error,
     openapi_checks.status_code_conformance,
     openapi_checks.content_type_conformance,
     openapi_checks.response_headers_conformance,
     openapi_checks.response_schema_conformance,
-    openapi_checks.ignored_auth,
 ]
 NEGATIVE_CHECKS = [*CHECKS, openapi_checks.negative_data_rejection]
 MAX_REPORTED = 3

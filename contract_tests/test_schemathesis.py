@@ -60,10 +60,11 @@ def test_token_endpoint_conforms(
 def test_protected_path_conforms(
     clause: Clause, contract_target: Target, contract_client: ContractClient, token: Secret
 ) -> None:
-    """The protected path answers as the OpenAPI contract describes, with and without the token.
+    """The protected path answers as the OpenAPI contract describes, to the token.
 
     Clause: fixtures/contract-openapi.yaml, GET on the protected path with bearer security: 2XX to the
-    token, 401 with a Bearer WWW-Authenticate challenge without it.
+    token (its 401 without one is checked by test_missing_authorization_is_refused and
+    test_unknown_token_is_refused).
     """
     run = _conformance(contract_target, contract_client, token, "GET", contract_target.protected_path)
     run.budget = replace(run.budget, examples=min(run.budget.examples, PROTECTED_EXAMPLES))

@@ -232,6 +232,17 @@ def test_a_target_answering_503_to_everything_never_passes(suite: SuiteRunner, m
     assert len(outcome.errors) >= 20
 
 
+def test_a_target_flaky_at_random_never_gets_a_contract_failure(suite: SuiteRunner, mock: MockServer) -> None:
+    """Whichever requests the faults hit, schemathesis's included: passes and target errors only."""
+    for spec in ({"drop": "reset", "probability": 0.2}, {"drop": "empty", "probability": 0.1}):
+        mock.state.faults.add({"path": "*", **spec})
+    mock.state.faults.add({"path": "*", "status": 503, "probability": 0.05})
+    outcome = run_against(suite, mock)
+    assert outcome.failed == set(), outcome.text
+    assert outcome.ret in (0, EXIT_INCONCLUSIVE), outcome.text
+    assert all(message.startswith("target error: the target is un") for message in outcome.errors.values())
+
+
 def test_schemathesis_stops_at_a_target_error(suite: SuiteRunner, mock: MockServer) -> None:
     """The generated requests share the client's session: a 503 ends the run's calls, as a target error."""
     mock.state.faults.add({"path": PROTECTED_PATH, "status": 503, "times": 2})
