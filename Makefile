@@ -7,8 +7,9 @@ STAMP := $(VENV)/.installed
 # Programs the tests drive, from Debian's packages (the README tour uses curl and jq; the shared
 # store's tests run a real redis-server). Installed only when missing; needs root, as in CI.
 DEBIAN_TOOLS := redis-server curl jq
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test fuzz lint format clean tools
+.PHONY: run test fuzz lint format clean tools bench bench-peers
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +23,7 @@ run: $(STAMP)
 tools:
 	@missing=""; for tool in $(DEBIAN_TOOLS); do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
 	if [ -n "$$missing" ]; then echo "installing$$missing"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; fi
 
 test: $(STAMP) tools
 	$(BIN)/python -m pytest
@@ -30,6 +31,29 @@ test: $(STAMP) tools
 fuzz: $(STAMP)
 	$(BIN)/python -m pytest tests/test_openapi_conformance.py tests/test_properties.py \
 	  --hypothesis-profile=fuzz --hypothesis-show-statistics -q -s
+
+# `make bench`, `make bench-peers` (bench/README.md): wrk from Debian drives the servers; py-spy goes
+# into .venv only (no project dependency) to profile a missed target; the peer mocks come from npm
+# into bench/.peers/ (gitignored), the JDK and Node.js from Debian when missing.
+BENCH_PEERS := oauth2-mock-server@9.3.0 wiremock@3.13.2
+define bench_debian
+	@command -v $(1) >/dev/null || { echo "installing $(2)"; apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; }
+endef
+
+bench: $(STAMP)
+	$(call bench_debian,wrk,wrk)
+	@test -x $(BIN)/py-spy || $(BIN)/python -m pip install --quiet py-spy
+	$(BIN)/python -m bench.run
+
+bench-peers: $(STAMP)
+	$(call bench_debian,wrk,wrk)
+	$(call bench_debian,java,openjdk-17-jre-headless)
+	$(call bench_debian,npm,nodejs npm)
+	@stale=""; for peer in $(BENCH_PEERS); do name=$${peer%@*}; version=$${peer##*@}; \
+	  grep -qs "\"version\": \"$$version\"" bench/.peers/node_modules/$$name/package.json || stale=1; done; \
+	if [ -n "$$stale" ]; then npm install --prefix bench/.peers --no-audit --no-fund --loglevel=error $(BENCH_PEERS); fi
+	$(BIN)/python -m bench.peers
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,7 +1,6 @@
 """The examples of the ecosystem section run as written: plugin, command line, workflow.
 
-They are read from README.md once the section is merged there (its `example:` markers kept),
-else from docs/ecosystem.md, where the section is drafted.
+They are read from README.md, between their `example:` markers.
 """
 
 from __future__ import annotations
@@ -25,10 +24,7 @@ STAGING = "https://staging.example.com"
 
 
 def document() -> Path:
-    readme = ROOT / "README.md"
-    if "<!-- example:plugin:start -->" in readme.read_text(encoding="utf-8"):
-        return readme
-    return ROOT / "docs" / "ecosystem.md"
+    return ROOT / "README.md"
 
 
 def example(name: str) -> str:
