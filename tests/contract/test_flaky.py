@@ -93,7 +93,9 @@ def assert_no_secret(outcome: Outcome, mock: MockServer) -> None:
         accepted = [
             token
             for token in candidates
-            if session.get(mock.url + PROTECTED_PATH, headers={"Authorization": f"Bearer {token}"}).ok
+            if session.get(
+                mock.url + PROTECTED_PATH, headers={"Authorization": f"Bearer {token}"}, timeout=5
+            ).ok
         ]
     assert not accepted, "a usable token appears in the output"
 
@@ -109,7 +111,7 @@ def assert_inconclusive(outcome: Outcome) -> None:
         assert "\n" not in message
 
 
-# (fault, path, served cut off, what the line names)
+# kind: (the fault, served cut off, what the target error names)
 TRANSPORT = {
     "reset": ({"drop": "reset"}, False, "ConnectionError: [Errno 104] Connection reset by peer"),
     "empty-reply": ({"drop": "empty"}, False, "Remote end closed connection without response"),
@@ -192,9 +194,10 @@ def test_an_unavailable_answer_is_not_retried(
     suite: SuiteRunner, mock: MockServer, fault: dict[str, Any], said: str
 ) -> None:
     mock.state.faults.add({"path": TOKEN_PATH, **fault})
-    outcome = run_against(suite, mock, "-k", LOGIN_CHECK)
+    outcome = run_against(suite, mock, "-k", LOGIN_CHECK, *VERBOSE)
     assert len(attempts(mock, "POST", TOKEN_PATH)) == 1
     assert_inconclusive(outcome)
+    assert_no_secret(outcome, mock)
     message = outcome.errors[LOGIN_CHECK]
     assert message.startswith(
         f"target error: the target is unavailable: {said} on POST {mock.url}{TOKEN_PATH}"
