@@ -16,7 +16,6 @@ from typing import IO
 
 from .credentials import ask_credentials, is_live, missing_credentials
 from .html_report import render_html
-from .secret_forms import register_escaped
 from .suite import read_summary, run_suite, suite_command
 from .table import render_table
 
@@ -77,7 +76,6 @@ def run_check(
 
     env = environment(args.base_url, args.profile, environ, stdin)
     register(env.get("CONTRACT_PASSWORD"))
-    register_escaped(env.get("CONTRACT_PASSWORD"))
     problem, target = _settings_problem(args, env)
     if problem is not None:
         err.write(f"authcontract check: {redact(problem)}\n")

@@ -7,33 +7,16 @@ for redaction, and a transport failure is one redacted line.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from typing import Any
 
 import requests
 
+from contract_tests.client import register_tokens
+
 __all__ = ["ProbeClient", "Unreachable"]
-
-TOKEN_FIELDS = frozenset({"access_token", "refresh_token", "id_token", "token"})
-
 
 class Unreachable(Exception):
     """No HTTP answer at all; the message names the request, redacted."""
-
-
-def _register_tokens(response: requests.Response, *_args: Any, **_kwargs: Any) -> requests.Response:
-    from contract_tests.redaction import register
-
-    try:
-        body = json.loads(response.content) if response.content else None
-    except (ValueError, UnicodeDecodeError):
-        return response
-    if isinstance(body, dict):
-        for key, value in body.items():
-            if key.lower() in TOKEN_FIELDS and isinstance(value, str):
-                register(value)
-    return response
 
 
 class ProbeClient:
@@ -44,7 +27,7 @@ class ProbeClient:
         self.timeout = timeout
         self.session = requests.Session()
         self.session.headers["User-Agent"] = "authcontract-compare"
-        self.session.hooks["response"].append(_register_tokens)
+        self.session.hooks["response"].append(register_tokens)  # the suite's: tokens become secrets
 
     def request(
         self,

@@ -20,15 +20,8 @@ import pytest
 from .junit import redact_junit
 from .progress import ProgressClock
 from .results import CheckResult, clause_of, outcome_of
-from .secret_forms import register_escaped
 
-__all__ = ["MARKERS", "Recorder", "pytest_addoption", "pytest_configure"]
-
-MARKERS = {
-    "contract": "a statement of the platform's documentation",
-    "rfc": "a MUST of RFC 6749, 6750 or 7235",
-    "advisory": "a SHOULD or a security practice; a warning unless --advisory=fail",
-}
+__all__ = ["Recorder", "pytest_addoption", "pytest_configure"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -36,8 +29,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    for name, meaning in MARKERS.items():  # an installed suite has no pyproject to declare them
-        config.addinivalue_line("markers", f"{name}: {meaning}")
     path = config.getoption("authcontract_record")
     if path:
         config.pluginmanager.register(Recorder(config, Path(path)), "authcontract-recorder")
@@ -66,14 +57,6 @@ class Recorder:
         with capman.global_and_fixture_disabled() if capman is not None else nullcontext():
             sys.stderr.write(line + "\n")
             sys.stderr.flush()
-
-    def pytest_sessionstart(self, session: pytest.Session) -> None:
-        """The password of this run, in the spellings the suite's own redaction may miss."""
-        from contract_tests.plugin import SETTINGS_KEY
-
-        settings = session.config.stash.get(SETTINGS_KEY, None)
-        if settings is not None and settings.password is not None:
-            register_escaped(settings.password.reveal())
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         for item in session.items:  # after -k and other deselection

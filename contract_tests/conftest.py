@@ -83,7 +83,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+MARKERS = {
+    "contract": "a statement of the platform's documentation",
+    "rfc": "a MUST of RFC 6749, 6750 or 7235",
+    "advisory": "a SHOULD or a security practice; a warning unless --advisory=fail",
+}
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    """Markers are declared here too: an installed suite has no pyproject.toml to declare them."""
+    for name, meaning in MARKERS.items():
+        config.addinivalue_line("markers", f"{name}: {meaning}")
     options = {name: config.getoption(f"contract_{name}") for name in OPTIONS}
     try:
         config.stash[SETTINGS_KEY] = load_settings(

@@ -10,6 +10,7 @@ against platforms that echo secrets back.
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import re
@@ -72,6 +73,19 @@ class Secret:
         return len(self._value)
 
 
+def spellings(value: str) -> set[str]:
+    """Every way a report may spell a secret: raw, URL-encoded, JSON-escaped, and inside a Python
+    repr (either quote style) or HTML of those. A failure message quotes bodies through repr, where
+    a JSON-escaped quote becomes `\\\\"`; an unmatched spelling would let the secret's tail through."""
+    plain = {value, quote(value, safe=""), quote_plus(value), json.dumps(value)[1:-1]}
+    forms = set(plain)
+    for text in (value, json.dumps(value)[1:-1]):
+        doubled = text.replace("\\", "\\\\")
+        forms |= {doubled, doubled.replace("'", "\\'"), doubled.replace('"', '\\"')}
+        forms |= {html.escape(text), html.escape(text, quote=False)}
+    return forms
+
+
 class Redactor:
     """The secrets seen in this process, and the function that masks them. Thread-safe."""
 
@@ -83,7 +97,7 @@ class Redactor:
     def register(self, value: str | None) -> None:
         if not value:
             return
-        forms = {value, quote(value, safe=""), quote_plus(value), json.dumps(value)[1:-1]}
+        forms = spellings(value)
         with self._lock:
             if forms <= self._forms:
                 return
