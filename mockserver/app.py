@@ -80,18 +80,21 @@ def _register_error_handlers(app: Flask, realm: str) -> None:
 
 
 def _register_request_hooks(app: Flask, mock: MockState) -> None:
-    @app.before_request
-    def start_timer() -> None:
-        g.started = time.perf_counter()
+    if mock.settings.log_requests:
+
+        @app.before_request
+        def start_timer() -> None:
+            g.started = time.perf_counter()
 
     @app.after_request
     def journal_and_log(response: Response) -> Response:
-        if not request.path.startswith(CONTROL_PREFIX):
-            mock.journal.record(entry_from(request, response, mock.clock.now()))
+        current = request._get_current_object()  # type: ignore[attr-defined] - once, not per attribute
+        if not current.path.startswith(CONTROL_PREFIX):
+            mock.journal.record(entry_from(current, response, mock.clock.now()))
         response.headers["X-Mock-Worker"] = str(os.getpid())  # which worker answered
         if mock.settings.log_requests:
             elapsed_ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
-            query = redact_query(request.query_string.decode("latin-1"))
-            path = f"{request.path}?{query}" if query else request.path
-            log.info("%s %s %s %.1fms", request.method, path, response.status_code, elapsed_ms)
+            query = redact_query(current.query_string.decode("latin-1"))
+            path = f"{current.path}?{query}" if query else current.path
+            log.info("%s %s %s %.1fms", current.method, path, response.status_code, elapsed_ms)
         return response

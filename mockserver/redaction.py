@@ -41,6 +41,8 @@ def redact_fields(values: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> dict
 
 
 def redact_query(query: str) -> str:
+    if not query:
+        return query  # most requests: nothing to parse, on the hot path of every request
     pairs = parse_qsl(query, keep_blank_values=True)
     masked = [(k, MASK if k.lower() in SECRET_FIELDS else v) for k, v in pairs]
     return urlencode(masked, safe="*")
