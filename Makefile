@@ -32,8 +32,8 @@ fuzz: $(STAMP)
 	$(BIN)/python -m pytest tests/test_openapi_conformance.py tests/test_properties.py \
 	  --hypothesis-profile=fuzz --hypothesis-show-statistics -q -s
 
-# `make bench`, `make bench-peers` (bench/README.md): wrk from Debian drives the servers; py-spy goes
-# into .venv only (no project dependency) to profile a missed target; the peer mocks come from npm
+# `make bench`, `make bench-peers` (bench/README.md): wrk from Debian drives the servers; pyinstrument
+# goes into .venv only (no project dependency) to profile a missed target; the peer mocks come from npm
 # into bench/.peers/ (gitignored), the JDK and Node.js from Debian when missing.
 BENCH_PEERS := oauth2-mock-server@9.3.0 wiremock@3.13.2
 define bench_debian
@@ -43,7 +43,7 @@ endef
 
 bench: $(STAMP)
 	$(call bench_debian,wrk,wrk)
-	@test -x $(BIN)/py-spy || $(BIN)/python -m pip install --quiet py-spy
+	@$(BIN)/python -c 'import pyinstrument' 2>/dev/null || $(BIN)/python -m pip install --quiet pyinstrument
 	$(BIN)/python -m bench.run
 
 bench-peers: $(STAMP)

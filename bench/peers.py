@@ -1,0 +1,132 @@
+"""`make bench-peers`: the mock beside the mocks a user would otherwise pick, in one run.
+
+axa's oauth2-mock-server (Node): its password grant, as token issuance; its /userinfo answers
+whatever the Authorization header says, so it is shown only for information. WireMock (the
+standalone jar from the npm package `wiremock`, under the machine's Java): a stub that matches
+`Authorization: Bearer .+` on GET /me, which checks the header's shape and nothing more. Ours
+checks the token's seal, its expiry, its revocation and its user. Both peers are installed
+into bench/.peers/ by `make bench-peers`. Writes bench/results/peers.md and peers.json.
+
+Usage: python -m bench.peers [--rounds 3] [--warmup 3] [--seconds 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from collections.abc import Sequence
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+from . import report
+from .client import DEMO_FORM, fetch_token, status_of
+from .machine import describe, load_average, tool_version
+from .measure import RoundRobin, Shape
+from .peer_servers import axa_server, wiremock_server
+from .results import Check, machine_table, markdown_table, write_results
+from .servers import FORM, ROOT, mock_loads, mock_server
+from .wrk import Load, run_wrk
+
+__all__ = ["TARGETS", "main"]
+
+# (ours, theirs, at least this many times theirs)
+TARGETS = {
+    "token issuance": ("authorization", "axa_token", 5.0),
+    "validated GET /me": ("me", "wiremock_me", 1.0),
+}
+# Seconds of load before the rounds: WireMock runs on a JVM, which compiles its hot code as it runs
+# and was still speeding up in the third round after 2 s; its steady state is what a user sees.
+SETTLE_S = {"wiremock_me": 30}
+LABELS = {
+    "authorization": "ours: POST /authorization (password checked, token sealed)",
+    "axa_token": "axa oauth2-mock-server: POST /token, password grant (signed JWT)",
+    "me": "ours: GET /me (token seal, expiry, revocation, user checked)",
+    "wiremock_me": "WireMock: GET /me stub matching `Authorization: Bearer .+`",
+    "axa_userinfo": "axa oauth2-mock-server: GET /userinfo (checks no token; information only)",
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.peers", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--name", default="peers")
+    args = parser.parse_args(argv)
+    shape = Shape(args.rounds, args.warmup, args.seconds)
+    machine = {
+        **describe(),
+        "node": tool_version(["node", "--version"]),
+        "java": tool_version(["java", "-version"]),
+    }
+    with tempfile.TemporaryDirectory(prefix="authcontract-peers-") as scratch:
+        summaries, behaviour = measure(Path(scratch), shape)
+    machine["load average at end"] = load_average()
+    loads = {name: summary.to_dict() for name, summary in summaries.items()}
+    checks = [
+        Check(f"{title}: ours / theirs", summaries[ours].rps / summaries[theirs].rps, bound, at_least=True)
+        for title, (ours, theirs, bound) in TARGETS.items()
+    ]
+    payload = {
+        "machine": machine,
+        "loads": loads,
+        "behaviour": behaviour,
+        "targets": [check.to_dict() for check in checks],
+    }
+    markdown = "\n\n".join(
+        [
+            "# `make bench-peers`: the mock beside the mocks a user would otherwise pick",
+            report.shape_line(shape),
+            report.load_table(loads, LABELS),
+            markdown_table(["target", "measured", "target", "holds"], [check.row() for check in checks]),
+            "What each answers without a valid token (checked before measuring):",
+            markdown_table(["request", "status"], behaviour.items()),
+            machine_table(machine),
+        ]
+    )
+    path = write_results(args.name, payload, markdown)
+    print(f"\n{markdown}\n\nwritten: {path.relative_to(ROOT)} and .json")
+    return 0
+
+
+def measure(scratch: Path, shape: Shape) -> tuple[dict[str, Any], dict[str, int]]:
+    """The three servers up together, measured round-robin, all stopped on any exit."""
+    with ExitStack() as stack:
+        mock = stack.enter_context(mock_server(scratch))
+        axa = stack.enter_context(axa_server(scratch))
+        wiremock = stack.enter_context(wiremock_server(scratch))
+        token = fetch_token(f"{mock.url}/authorization")
+        fetch_token(f"{axa.url}/token", {"grant_type": "password", **DEMO_FORM})
+        authorization, me = mock_loads(mock.url, token)
+        bearer = {"BENCH_TOKEN": token}
+        loads = [
+            authorization,
+            Load(
+                "axa_token",
+                f"{axa.url}/token",
+                "form_post.lua",
+                {"BENCH_FORM": f"grant_type=password&{FORM}"},
+            ),
+            me,
+            Load("wiremock_me", f"{wiremock.url}/me", "bearer.lua", bearer),
+            Load("axa_userinfo", f"{axa.url}/userinfo", "bearer.lua", bearer),
+        ]
+        nonsense = {"Authorization": "Bearer not-a-token"}
+        behaviour = {
+            "ours: GET /me, no Authorization": status_of(f"{mock.url}/me"),
+            "ours: GET /me, Bearer not-a-token": status_of(f"{mock.url}/me", nonsense),
+            "WireMock: GET /me, no Authorization": status_of(f"{wiremock.url}/me"),
+            "WireMock: GET /me, Bearer not-a-token": status_of(f"{wiremock.url}/me", nonsense),
+            "axa: GET /userinfo, no Authorization": status_of(f"{axa.url}/userinfo"),
+            "axa: GET /userinfo, Bearer not-a-token": status_of(f"{axa.url}/userinfo", nonsense),
+        }
+        for load in loads:
+            print(f"settling {load.name}: {SETTLE_S.get(load.name, 2)} s", flush=True)
+            run_wrk(load, SETTLE_S.get(load.name, 2))
+        summaries = RoundRobin(shape).run(loads)
+    return summaries, behaviour
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,134 @@
+"""The bench's results as a payload (JSON) and a Markdown page: figures, targets, machine."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .hotpath import Profile
+from .measure import Shape
+from .results import Check, machine_table, markdown_table
+from .wrk import CONNECTIONS, THREADS
+
+__all__ = ["SUITE_TARGET_S", "bench", "cpu_line", "load_table", "profiles", "shape_line"]
+
+SUITE_TARGET_S = 3.0
+MEMORY_TARGET_MIB = 50.0
+SERVER = (
+    "python -m mockserver --quiet (granian, WSGI, a worker per core); bare app: the same Granian arguments"
+)
+LABELS = {
+    "authorization": "(a) POST /authorization (mock)",
+    "me": "(b) GET /me, valid token (mock)",
+    "bare": "(c) GET /hello, bare Flask app",
+}
+
+
+def bench(
+    machine: Mapping[str, Any], shape: Shape, measured: Mapping[str, Any], ratio_targets: Mapping[str, float]
+) -> tuple[dict[str, Any], str]:
+    ratios, memory, suite = measured["ratios"], measured["memory"], measured["suite"]
+    checks = [
+        Check(f"{LABELS[name][:3]} / (c)", ratios[name], bound, at_least=True)
+        for name, bound in ratio_targets.items()
+    ]
+    checks += [
+        Check(
+            "contract suite, median wall time", suite["median_s"], SUITE_TARGET_S, at_least=False, unit=" s"
+        ),
+        Check(
+            "memory growth over the tokens",
+            memory["growth_mib"],
+            MEMORY_TARGET_MIB,
+            at_least=False,
+            unit=" MiB",
+        ),
+    ]
+    payload = {
+        "machine": dict(machine),
+        "shape": _shape_dict(shape),
+        "server": SERVER,
+        **{key: value for key, value in measured.items() if key != "ratios"},
+        "ratios": {f"{name}_to_bare": round(value, 3) for name, value in ratios.items()},
+        "targets": [check.to_dict() for check in checks],
+    }
+    before = sum(memory["workers_rss_mib_before"].values())
+    after = sum(memory["workers_rss_mib_after"].values())
+    lines = [
+        "# `make bench`: the mock beside a bare Flask endpoint",
+        "",
+        shape_line(shape),
+        "",
+        load_table(measured["loads"], LABELS),
+        "",
+        markdown_table(["target", "measured", "target", "holds"], [check.row() for check in checks]),
+        "",
+        f"Memory: worker processes' RSS {before:.1f} MiB before and {after:.1f} MiB after "
+        f"{memory['tokens_issued']:,} tokens issued over HTTP (growth {memory['growth_mib']:+.1f} MiB). "
+        f"The private file store's directory held {memory['store_dir_mib_after']} MiB afterwards "
+        "(the journal files: one line per request, on disk).",
+        "",
+        f"Contract suite against the bundled mock: runs {', '.join(f'{s:.2f}' for s in suite['runs_s'])} s.",
+        "",
+        cpu_line(measured["cpu_us_per_request"]),
+        "",
+        machine_table(machine),
+    ]
+    return payload, "\n".join(lines)
+
+
+def cpu_line(costs: Mapping[str, float]) -> str:
+    """The steady figure: Python's CPU per request, the WSGI app called in one process (bench/hotpath.py)."""
+    listed = ", ".join(f"{LABELS[name][:3]} {costs[name]:.1f} µs" for name in LABELS)
+    return (
+        f"CPU per request in one process, no server, no load generator (bench/hotpath.py): {listed}; "
+        f"(c)/(a) {costs['bare'] / costs['authorization']:.2f}, (c)/(b) {costs['bare'] / costs['me']:.2f}. "
+        "Machine load barely moves these, unlike requests/s."
+    )
+
+
+def shape_line(shape: Shape) -> str:
+    return (
+        f"wrk, {CONNECTIONS} connections on {THREADS} threads, sharing the machine with the servers; "
+        f"{shape.rounds} rounds, each load {shape.measure_s} s after a {shape.warmup_s} s warm-up, "
+        "loads in turn within a round; medians of the rounds. Every answer checked below 400."
+    )
+
+
+def load_table(loads: Mapping[str, Mapping[str, Any]], labels: Mapping[str, str]) -> str:
+    rows = [
+        [
+            labels.get(name, name),
+            f"{load['rps_median']:,.0f}",
+            f"{load['p99_ms_median']:.1f}",
+            f"{load['p50_ms_median']:.1f}",
+            ", ".join(f"{value:,.0f}" for value in load["rps_runs"]),
+        ]
+        for name, load in loads.items()
+    ]
+    return markdown_table(["load", "requests/s (median)", "p99 ms", "p50 ms", "runs, requests/s"], rows)
+
+
+def profiles(machine: Mapping[str, Any], measured: Mapping[str, Profile]) -> str:
+    sections = [
+        "# Where the mock's time goes per request (pyinstrument)",
+        "",
+        "Written by `make bench` when a ratio misses its target (bench/hotpath.py): the WSGI app that a",
+        "granian worker calls, called in a loop in one process, with a file store as the workers use.",
+        "granian's Rust side (sockets, HTTP parsing) and wrk are not in these figures; under load they",
+        "add about the same time to every endpoint, so what differs from the bare app is here.",
+        "",
+    ]
+    sections += [profile.markdown(LABELS.get(name, name)) for name, profile in measured.items()]
+    sections += [machine_table(machine)]
+    return "\n".join(sections) + "\n"
+
+
+def _shape_dict(shape: Shape) -> dict[str, int]:
+    return {
+        "connections": CONNECTIONS,
+        "wrk_threads": THREADS,
+        "rounds": shape.rounds,
+        "warmup_s": shape.warmup_s,
+        "measure_s": shape.measure_s,
+    }

@@ -1,0 +1,136 @@
+"""`make bench`: the mock against a bare Flask endpoint on the same server, in one run.
+
+Requests/s and p99 for (a) POST /authorization, (b) GET /me with a valid token and (c) a bare
+Flask JSON endpoint, round-robin, medians of 3; the ratios (a)/(c) and (b)/(c); the worker
+processes' memory before and after a million tokens issued over HTTP; the contract suite's wall
+time (bench/suite_time.py); the CPU cost of each request in one process (bench/hotpath.py),
+which machine load does not move. Where a ratio misses its target, pyinstrument profiles the
+hot path. Writes bench/results/latest.md and .json, and profile.md when it profiled.
+
+Usage: python -m bench.run [--rounds 3] [--tokens 1000000] [--profile auto|always|never]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import statistics
+import tempfile
+from collections.abc import Sequence
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+from . import hotpath, report, suite_time
+from .client import fetch_token
+from .machine import describe, load_average
+from .measure import RoundRobin, Shape
+from .memory import directory_bytes, store_directory, workers_rss_mib
+from .results import RESULTS_DIR, write_results
+from .servers import ROOT, bare_load, bare_server, mock_loads, mock_server
+from .wrk import Load, run_wrk
+
+__all__ = ["RATIO_TARGETS", "issue_tokens", "main"]
+
+RATIO_TARGETS = {"authorization": 0.6, "me": 0.9}
+CHUNK_S = 60
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    shape = Shape(args.rounds, args.warmup, args.seconds)
+    machine = describe()
+    with tempfile.TemporaryDirectory(prefix="authcontract-bench-") as scratch:
+        measured = measure_servers(Path(scratch), shape, args.tokens)
+        print(f"contract suite, {args.suite_runs} runs; then the CPU cost per request", flush=True)
+        measured["suite"] = time_suite(args.suite_runs)
+        cases = hotpath.cases(Path(scratch))
+        measured["cpu_us_per_request"] = {case.name: round(hotpath.cost_us(case), 1) for case in cases}
+        machine["load average at end"] = load_average()
+        payload, markdown = report.bench(machine, shape, measured, RATIO_TARGETS)
+        path = write_results(args.name, payload, markdown)
+        wanted = _to_profile(args.profile, measured["ratios"])
+        if wanted:
+            print(f"profiling {', '.join(wanted)} with pyinstrument", flush=True)
+            costs = measured["cpu_us_per_request"]
+            profiles = {
+                case.name: hotpath.profile(case, costs[case.name]) for case in cases if case.name in wanted
+            }
+            (RESULTS_DIR / "profile.md").write_text(report.profiles(machine, profiles), encoding="utf-8")
+    print(f"\n{markdown}\nwritten: {path.relative_to(ROOT)} and .json" + (", profile.md" if wanted else ""))
+    return 0
+
+
+def measure_servers(scratch: Path, shape: Shape, tokens: int) -> dict[str, Any]:
+    """Everything measured while the mock and the bare app run; both are stopped on any exit."""
+    with ExitStack() as stack:
+        mock = stack.enter_context(mock_server(scratch))
+        bare = stack.enter_context(bare_server(scratch))
+        authorization, me = mock_loads(mock.url, fetch_token(f"{mock.url}/authorization"))
+        loads = (authorization, me, bare_load(bare.url))
+        print("settling: 2 s of each load, then the memory baseline", flush=True)
+        for load in loads:
+            run_wrk(load, 2)
+        before = workers_rss_mib(mock.pid)
+        robin = RoundRobin(shape)
+        summaries = robin.run(loads)
+        issued = robin.answered("authorization")
+        print(f"issuing tokens up to {tokens:,} ({issued:,} so far)", flush=True)
+        issued += issue_tokens(authorization, tokens - issued, summaries["authorization"].rps)
+        after = workers_rss_mib(mock.pid)
+        store = store_directory(min(after))
+        store_mib = round(directory_bytes(store) / 2**20, 1) if store else None
+    memory = {
+        "tokens_issued": issued,
+        "workers_rss_mib_before": {str(pid): round(mib, 1) for pid, mib in before.items()},
+        "workers_rss_mib_after": {str(pid): round(mib, 1) for pid, mib in after.items()},
+        "growth_mib": round(sum(after.values()) - sum(before.values()), 1),
+        "store_dir_mib_after": store_mib,
+    }
+    ratios = {name: summaries[name].rps / summaries["bare"].rps for name in RATIO_TARGETS}
+    loads_out = {name: summary.to_dict() for name, summary in summaries.items()}
+    return {"loads": loads_out, "ratios": ratios, "memory": memory}
+
+
+def issue_tokens(load: Load, count: int, rate: float) -> int:
+    """POST /authorization until `count` more tokens were answered 200, counted by wrk's totals."""
+    issued = 0
+    while issued < count:
+        seconds = max(1, min(CHUNK_S, math.ceil((count - issued) / max(rate, 1.0))))
+        run = run_wrk(load, seconds)
+        issued += run.ok
+        rate = run.rps
+        print(f"  {issued:,} of {count:,} tokens ({run.rps:,.0f}/s)", flush=True)
+    return issued
+
+
+def time_suite(runs: int) -> dict[str, Any]:
+    """bench/suite_time.py's run, the contract suite against the bundled mock, median of `runs`."""
+    environ = {name: value for name, value in os.environ.items() if not name.startswith("CONTRACT_")}
+    times = [suite_time.run_once(environ) for _ in range(runs)]
+    return {"median_s": round(statistics.median(times), 2), "runs_s": [round(t, 2) for t in times]}
+
+
+def _to_profile(choice: str, ratios: dict[str, float]) -> list[str]:
+    if choice == "always":
+        return list(RATIO_TARGETS)
+    if choice == "never":
+        return []
+    return [name for name, ratio in ratios.items() if ratio < RATIO_TARGETS[name]]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--warmup", type=int, default=3, help="seconds of load before each measured run")
+    parser.add_argument("--seconds", type=int, default=10, help="seconds of each measured run")
+    parser.add_argument("--tokens", type=int, default=1_000_000, help="tokens to issue for the memory figure")
+    parser.add_argument("--suite-runs", type=int, default=3)
+    parser.add_argument("--profile", choices=("auto", "always", "never"), default="auto")
+    parser.add_argument("--name", default="latest", help="results file name under bench/results/")
+    return parser
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
