@@ -36,6 +36,8 @@ fuzz: $(STAMP)
 # goes into .venv only (no project dependency) to profile a missed target; the peer mocks come from npm
 # into bench/.peers/ (gitignored), the JDK and Node.js from Debian when missing.
 BENCH_PEERS := oauth2-mock-server@9.3.0 wiremock@3.13.2
+# A quick look that leaves the committed results alone: BENCH_ARGS='--rounds 1 --seconds 3 --name quick'
+BENCH_ARGS ?=
 define bench_debian
 	@command -v $(1) >/dev/null || { echo "installing $(2)"; apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; }
@@ -44,7 +46,7 @@ endef
 bench: $(STAMP)
 	$(call bench_debian,wrk,wrk)
 	@$(BIN)/python -c 'import pyinstrument' 2>/dev/null || $(BIN)/python -m pip install --quiet pyinstrument
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 bench-peers: $(STAMP)
 	$(call bench_debian,wrk,wrk)
@@ -53,7 +55,7 @@ bench-peers: $(STAMP)
 	@stale=""; for peer in $(BENCH_PEERS); do name=$${peer%@*}; version=$${peer##*@}; \
 	  grep -qs "\"version\": \"$$version\"" bench/.peers/node_modules/$$name/package.json || stale=1; done; \
 	if [ -n "$$stale" ]; then npm install --prefix bench/.peers --no-audit --no-fund --loglevel=error $(BENCH_PEERS); fi
-	$(BIN)/python -m bench.peers
+	$(BIN)/python -m bench.peers $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

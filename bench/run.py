@@ -57,8 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             profiles = {
                 case.name: hotpath.profile(case, costs[case.name]) for case in cases if case.name in wanted
             }
-            (RESULTS_DIR / "profile.md").write_text(report.profiles(machine, profiles), encoding="utf-8")
-    print(f"\n{markdown}\nwritten: {path.relative_to(ROOT)} and .json" + (", profile.md" if wanted else ""))
+            profile_name = "profile.md" if args.name == "latest" else f"{args.name}-profile.md"
+            (RESULTS_DIR / profile_name).write_text(report.profiles(machine, profiles), encoding="utf-8")
+    print(f"\n{markdown}\nwritten: {path.relative_to(ROOT)} and .json" + (" and a profile" if wanted else ""))
     return 0
 
 
