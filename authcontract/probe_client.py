@@ -15,6 +15,7 @@ from contract_tests.client import register_tokens
 
 __all__ = ["ProbeClient", "Unreachable"]
 
+
 class Unreachable(Exception):
     """No HTTP answer at all; the message names the request, redacted."""
 

@@ -13,35 +13,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
-import tempfile
 from collections.abc import Sequence
 from typing import Any
 
-from mockserver.serve import settings_environment
+from mockserver.serve import MOCK_TARGET, granian_arguments, settings_environment, shared_store
 from mockserver.settings import Settings
 
-__all__ = ["TARGETS", "granian_arguments", "main"]
+__all__ = ["TARGETS", "main"]
 
-TARGETS = {"bare": "bench.bare_app:create_app", "mock": "mockserver.wsgi:app_from_environment"}
+TARGETS = {"bare": "bench.bare_app:create_app", "mock": MOCK_TARGET}
 TUNING = ("blocking_threads", "backpressure", "runtime_threads")
-
-
-def granian_arguments(app: str, host: str, port: int, workers: int, **tuning: int | None) -> dict[str, Any]:
-    """The keyword arguments of Granian(): mockserver/serve.py's, plus whichever knobs are set."""
-    from granian.constants import Interfaces
-
-    arguments: dict[str, Any] = {
-        "target": TARGETS[app],
-        "factory": True,
-        "address": host,
-        "port": port,
-        "interface": Interfaces.WSGI,
-        "workers": workers or os.cpu_count() or 1,
-        "log_access": False,
-    }
-    arguments.update({name: value for name, value in tuning.items() if value is not None})
-    return arguments
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -53,28 +34,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in TUNING:
         parser.add_argument(f"--{name.replace('_', '-')}", type=int, dest=name)
     args = parser.parse_args(argv)
-    tuning = {name: getattr(args, name) for name in TUNING}
-    arguments = granian_arguments(args.app, args.host, args.port, args.workers, **tuning)
-    private_dir = _mock_environment(arguments["workers"]) if args.app == "mock" else None
-    try:
-        from granian import Granian
-
-        Granian(**arguments).serve()
-    finally:
-        if private_dir is not None:
-            shutil.rmtree(private_dir, ignore_errors=True)
+    workers = args.workers or os.cpu_count() or 1
+    arguments = granian_arguments(args.host, args.port, workers, TARGETS[args.app])
+    arguments.update({name: getattr(args, name) for name in TUNING if getattr(args, name) is not None})
+    if args.app == "bare":
+        _serve(arguments)
+        return 0
+    # The quiet mock, its workers sharing a private store as under `python -m mockserver`.
+    with shared_store(Settings(log_requests=False), workers) as settings:
+        os.environ.update(settings_environment(settings))
+        _serve(arguments)
     return 0
 
 
-def _mock_environment(workers: int) -> str | None:
-    """The quiet mock's settings for the workers; a private file store when there are several."""
-    settings = Settings(log_requests=False)
-    private_dir = None
-    if workers > 1:
-        private_dir = tempfile.mkdtemp(prefix="authcontract-state-")
-        settings = settings.replace(store=f"file://{private_dir}")
-    os.environ.update(settings_environment(settings))
-    return private_dir
+def _serve(arguments: dict[str, Any]) -> None:
+    from granian import Granian
+
+    Granian(**arguments).serve()
 
 
 if __name__ == "__main__":

@@ -12,13 +12,16 @@ import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import fields
-from pathlib import Path
+from typing import Any
 
 from .settings import ENV_PREFIX, Settings
 
-__all__ = ["serve", "settings_environment"]
+__all__ = ["MOCK_TARGET", "granian_arguments", "serve", "settings_environment", "shared_store"]
 
+MOCK_TARGET = "mockserver.wsgi:app_from_environment"
 log = logging.getLogger("mockserver")
 
 
@@ -27,15 +30,36 @@ def serve(settings: Settings) -> None:
         _serve_werkzeug(settings)
         return
     workers = settings.workers or os.cpu_count() or 1
-    private_dir = None
-    if settings.store == "memory:" and workers > 1:
-        private_dir = Path(tempfile.mkdtemp(prefix="authcontract-state-"))
-        settings = settings.replace(store=f"file://{private_dir}")
+    with shared_store(settings, workers) as shared:
+        _serve_granian(shared, workers)
+
+
+@contextmanager
+def shared_store(settings: Settings, workers: int) -> Iterator[Settings]:
+    """Several workers of the in-memory mock share a private directory, removed afterwards."""
+    if settings.store != "memory:" or workers < 2:
+        yield settings
+        return
+    private_dir = tempfile.mkdtemp(prefix="authcontract-state-")
     try:
-        _serve_granian(settings, workers)
+        yield settings.replace(store=f"file://{private_dir}")
     finally:
-        if private_dir is not None:
-            shutil.rmtree(private_dir, ignore_errors=True)
+        shutil.rmtree(private_dir, ignore_errors=True)
+
+
+def granian_arguments(host: str, port: int, workers: int, target: str = MOCK_TARGET) -> dict[str, Any]:
+    """Granian's keyword arguments; bench/ serves its bare yardstick app with the same ones."""
+    from granian.constants import Interfaces
+
+    return {
+        "target": target,
+        "factory": True,
+        "address": host,
+        "port": port,
+        "interface": Interfaces.WSGI,
+        "workers": workers,
+        "log_access": False,
+    }
 
 
 def settings_environment(settings: Settings) -> dict[str, str]:
@@ -57,7 +81,6 @@ def settings_environment(settings: Settings) -> dict[str, str]:
 
 def _serve_granian(settings: Settings, workers: int) -> None:
     from granian import Granian
-    from granian.constants import Interfaces
 
     os.environ.update(settings_environment(settings))
     log.info(
@@ -67,15 +90,7 @@ def _serve_granian(settings: Settings, workers: int) -> None:
         workers,
         settings.store.split("://")[0],
     )
-    Granian(
-        "mockserver.wsgi:app_from_environment",
-        factory=True,
-        address=settings.host,
-        port=settings.port,
-        interface=Interfaces.WSGI,
-        workers=workers,
-        log_access=False,
-    ).serve()
+    Granian(**granian_arguments(settings.host, settings.port, workers)).serve()
 
 
 def _serve_werkzeug(settings: Settings) -> None:

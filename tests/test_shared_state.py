@@ -164,3 +164,19 @@ def test_a_second_opening_shares_the_first_ones_key(backend_url: str) -> None:
 def test_create_app_refuses_an_unknown_store() -> None:
     with pytest.raises(ValueError, match="store"):
         create_app(Settings(store="bogus://x"))
+
+
+def test_the_file_store_keeps_its_journal_bounded_on_disk(tmp_path: Path) -> None:
+    """A long load test must not fill the disk: each worker's file holds at most twice the journal."""
+    backend = open_backend(f"file://{tmp_path}", initial_document, journal_size=10)
+    try:
+        for seq in range(1000):
+            backend.append_journal({"seq": seq, "path": "/me"})
+        (own_file,) = (tmp_path / "journal").glob("*.jsonl")
+        assert len(own_file.read_bytes().splitlines()) < 20
+        assert [entry["seq"] for entry in backend.journal()] == list(range(990, 1000))
+        backend.clear_journal()
+        backend.append_journal({"seq": 1000})
+        assert [entry["seq"] for entry in backend.journal()] == [1000]
+    finally:
+        backend.close()

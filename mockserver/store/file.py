@@ -2,7 +2,8 @@
 
 The generation is an 8-byte counter in a memory-mapped file, so checking it costs no system
 call. The document is a JSON file replaced atomically under an exclusive flock. Each process
-appends its journal entries to a file of its own; reading merges them.
+appends its journal entries to a file of its own, trimmed to the newest entries as it grows so
+that a long load test does not fill the disk; reading merges them.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 import mmap
 import os
 import struct
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -40,8 +42,10 @@ class FileBackend:
                 counter.write_bytes(_COUNTER.pack(0))
         self._counter_file = (self._dir / "generation").open("r+b")
         self._counter = mmap.mmap(self._counter_file.fileno(), _COUNTER.size)
-        self._journal_file: Any = None
+        self._journal_fd = -1
         self._journal_pid = 0
+        self._journal_lines = 0
+        self._journal_lock = threading.Lock()
 
     def generation(self) -> int:
         return _COUNTER.unpack_from(self._counter)[0]
@@ -59,9 +63,16 @@ class FileBackend:
             return result
 
     def append_journal(self, entry: dict[str, Any]) -> None:
-        handle = self._own_journal()
-        handle.write(json.dumps(entry, separators=(",", ":")) + "\n")
-        handle.flush()
+        """One unbuffered write: the entry is readable by every worker as soon as it returns.
+
+        Locked because a worker's threads share the file, and trimming replaces it.
+        """
+        line = (json.dumps(entry, separators=(",", ":")) + "\n").encode()
+        with self._journal_lock:
+            os.write(self._own_journal(), line)
+            self._journal_lines += 1
+            if self._journal_lines >= 2 * self._journal_size:
+                self._trim_own_journal()
 
     def journal(self) -> list[dict[str, Any]]:
         entries = [entry for path in self._journal_dir.glob("*.jsonl") for entry in _read_lines(path)]
@@ -76,16 +87,32 @@ class FileBackend:
     def close(self) -> None:
         self._counter.close()
         self._counter_file.close()
-        if self._journal_file is not None:
-            self._journal_file.close()
+        if self._journal_pid == os.getpid():
+            os.close(self._journal_fd)
+            self._journal_pid = 0
 
-    def _own_journal(self) -> Any:
+    def _own_journal(self) -> int:
         """One append-only file per process: workers never write into each other's."""
         if self._journal_pid != os.getpid():
-            path = self._journal_dir / f"{os.getpid()}.jsonl"
-            self._journal_file = path.open("a", encoding="utf-8")
+            self._journal_fd = _open_for_append(self._own_journal_path())
             self._journal_pid = os.getpid()
-        return self._journal_file
+            self._journal_lines = self._own_journal_path().read_bytes().count(b"\n")
+        return self._journal_fd
+
+    def _own_journal_path(self) -> Path:
+        return self._journal_dir / f"{os.getpid()}.jsonl"
+
+    def _trim_own_journal(self) -> None:
+        """Keep this process's newest `journal_size` entries; locked, so a clear is not undone."""
+        path = self._own_journal_path()
+        with self._locked():
+            kept = path.read_bytes().splitlines(keepends=True)[-self._journal_size :]
+            temporary = path.with_suffix(".trim")
+            temporary.write_bytes(b"".join(kept))
+            os.replace(temporary, path)
+            os.close(self._journal_fd)
+            self._journal_fd = _open_for_append(path)
+        self._journal_lines = len(kept)
 
     def _write(self, document: Document) -> None:
         temporary = self._document_path.with_suffix(f".{os.getpid()}.tmp")
@@ -100,6 +127,10 @@ class FileBackend:
                 yield
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _open_for_append(path: Path) -> int:
+    return os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
 
 
 def _read_lines(path: Path) -> Iterator[dict[str, Any]]:
