@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
-import statistics
 import tempfile
 from collections.abc import Sequence
 from contextlib import ExitStack
@@ -44,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="authcontract-bench-") as scratch:
         measured = measure_servers(Path(scratch), shape, args.tokens)
         print(f"contract suite, {args.suite_runs} runs; then the CPU cost per request", flush=True)
-        measured["suite"] = time_suite(args.suite_runs)
+        measured["suite"] = suite_time.measure(args.suite_runs)
         cases = hotpath.cases(Path(scratch))
         measured["cpu_us_per_request"] = {case.name: round(hotpath.cost_us(case), 1) for case in cases}
         machine["load average at end"] = load_average()
@@ -104,13 +102,6 @@ def issue_tokens(load: Load, count: int, rate: float) -> int:
         rate = run.rps
         print(f"  {issued:,} of {count:,} tokens ({run.rps:,.0f}/s)", flush=True)
     return issued
-
-
-def time_suite(runs: int) -> dict[str, Any]:
-    """bench/suite_time.py's run, the contract suite against the bundled mock, median of `runs`."""
-    environ = {name: value for name, value in os.environ.items() if not name.startswith("CONTRACT_")}
-    times = [suite_time.run_once(environ) for _ in range(runs)]
-    return {"median_s": round(statistics.median(times), 2), "runs_s": [round(t, 2) for t in times]}
 
 
 def _to_profile(choice: str, ratios: dict[str, float]) -> list[str]:
