@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from .redaction import Secret
+from .redaction import Secret, register
 
 __all__ = [
     "CREDENTIALS_IN",
@@ -37,6 +38,8 @@ _WHERE = {
     "password": "CONTRACT_PASSWORD (environment or profile)",
     "protected_path": "CONTRACT_PROTECTED_PATH (environment, profile or --protected-path)",
 }
+# token parameters whose values are masked like the password: client_secret, api_key...
+_SECRET_PARAM = re.compile(r"(?i)secret|passw|token|api_?key")
 
 
 class ConfigError(ValueError):
@@ -162,10 +165,12 @@ def _token_params(value: Any) -> tuple[tuple[str, str], ...]:
     try:
         pairs = parse_qsl(str(value), keep_blank_values=True, strict_parsing=bool(value))
     except ValueError:
-        raise ConfigError(
-            f"CONTRACT_TOKEN_PARAMS must be urlencoded pairs (a=b&c=d), got {value!r}"
-        ) from None
+        # the value is not shown: it may hold a client_secret
+        raise ConfigError("CONTRACT_TOKEN_PARAMS must be urlencoded pairs (a=b&c=d)") from None
     clashes = {key for key, _ in pairs} & {"username", "password"}
     if clashes:
         raise ConfigError("CONTRACT_TOKEN_PARAMS must not hold the credentials")
+    for key, secret in pairs:
+        if _SECRET_PARAM.search(key):
+            register(secret)  # e.g. client_secret: masked in every output like the password
     return tuple(pairs)

@@ -14,7 +14,7 @@ from .data import fixture_path, load_yaml
 from .errors import OAuthError
 from .fault_hooks import CONTROL_PREFIX, ConnectionDropper, register_fault_hooks
 from .journal import entry_from
-from .redaction import redact_query
+from .redaction import loggable, redact_query
 from .routes import api, authorization, control
 from .routes_file import load_routes
 from .services import build_state
@@ -95,6 +95,6 @@ def _register_request_hooks(app: Flask, mock: MockState) -> None:
         if mock.settings.log_requests:
             elapsed_ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
             query = redact_query(current.query_string.decode("latin-1"))
-            path = f"{current.path}?{query}" if query else current.path
+            path = loggable(f"{current.path}?{query}" if query else current.path)
             log.info("%s %s %s %.1fms", current.method, path, response.status_code, elapsed_ms)
         return response

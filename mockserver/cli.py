@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from .settings import ConfigError, Settings, load_settings
 
-__all__ = ["build_parser", "main", "settings_from_args"]
+__all__ = ["build_parser", "main", "preflight", "settings_from_args"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,6 +57,7 @@ def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = settings_from_args(argv)
+        preflight(settings)
     except ConfigError as error:
         print(f"mockserver: {error}", file=sys.stderr)
         return 2
@@ -65,3 +66,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     serve(settings)
     return 0
+
+
+def preflight(settings: Settings) -> None:
+    """Build the app once before serving: a bad users or routes file, or a store that cannot be
+    reached, is then one line here rather than a traceback from every worker."""
+    from .app import create_app
+
+    try:
+        create_app(settings)
+    except (OSError, ValueError, LookupError, TypeError) as error:
+        raise ConfigError(f"cannot start: {error}") from None

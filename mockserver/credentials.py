@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import unquote_to_bytes
 
 from flask import Request
 from werkzeug.datastructures import MultiDict
 
 from .errors import OAuthError
+from .json_input import parse_json_object
 
 __all__ = ["Credentials", "read_credentials"]
 
@@ -22,7 +22,7 @@ _MAX_JSON_DEPTH = 8
 @dataclass(frozen=True)
 class Credentials:
     username: str
-    password: str
+    password: str = field(repr=False)
 
 
 def read_credentials(request: Request) -> Credentials:
@@ -49,7 +49,7 @@ def _body_fields(request: Request) -> MultiDict[str, object]:
     if mimetype in FORM_TYPES:
         return request.form
     if mimetype in JSON_TYPES or mimetype.endswith("+json"):
-        return MultiDict(_json_object(request.get_data()))
+        return MultiDict(parse_json_object(request.get_data(), max_depth=_MAX_JSON_DEPTH))
     raise OAuthError.invalid_request(
         f"unsupported content type {mimetype or 'none'!r}: send "
         "application/x-www-form-urlencoded, multipart/form-data or application/json"
@@ -62,26 +62,6 @@ def _require_utf8(urlencoded: bytes, where: str) -> None:
         unquote_to_bytes(urlencoded.replace(b"+", b" ")).decode("utf-8")
     except UnicodeDecodeError:
         raise OAuthError.invalid_request(f"the {where} is not valid UTF-8") from None
-
-
-def _json_object(raw: bytes) -> dict[str, object]:
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise OAuthError.invalid_request("the body is not valid UTF-8 JSON") from None
-    if not isinstance(data, dict):
-        raise OAuthError.invalid_request("the JSON body must be an object")
-    if _depth(data) > _MAX_JSON_DEPTH:
-        raise OAuthError.invalid_request("the JSON body is nested too deeply")
-    return data
-
-
-def _depth(value: object) -> int:
-    if isinstance(value, dict):
-        return 1 + max(map(_depth, value.values()), default=0)
-    if isinstance(value, list):
-        return 1 + max(map(_depth, value), default=0)
-    return 0
 
 
 def _checked(name: str, value: object) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import fnmatch
 import random
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from .shared import SharedState
@@ -42,7 +42,12 @@ class Fault:
         return cls(**{"id": uuid.uuid4().hex, **spec})
 
     def to_dict(self) -> dict[str, Any]:
-        return {key: value for key, value in self.__dict__.items() if value not in (None, False)}
+        """The spec as given: every field that differs from its default (`retry_after: 0` included)."""
+        return {
+            spec.name: getattr(self, spec.name)
+            for spec in fields(self)
+            if _differs(getattr(self, spec.name), spec.default)
+        }
 
     def matches(self, method: str, path: str) -> bool:
         if self.method and self.method.upper() != method:
@@ -53,6 +58,11 @@ class Fault:
         if self.delay_max is None:
             return self.delay
         return random.uniform(self.delay, self.delay_max)  # noqa: S311 - jitter, not security
+
+
+def _differs(value: object, default: object) -> bool:
+    """By type as well as value: `body: 0` and `body: false` are answers, not the absent default."""
+    return type(value) is not type(default) or value != default
 
 
 class FaultBook:

@@ -10,12 +10,15 @@ from typing import Any
 from flask import Request, Response
 from werkzeug.exceptions import HTTPException
 
-from .redaction import redact_authorization, redact_fields, redact_query
+from .errors import OAuthError
+from .json_input import parse_json_object
+from .redaction import redact_fields, redact_header, redact_query
 from .store import Backend
 
 __all__ = ["Journal", "JournalEntry", "entry_from"]
 
 _SKIPPED_HEADERS = frozenset({"cookie"})
+_MAX_JSON_DEPTH = 32  # deeper bodies are refused by every route anyway; the journal keeps none of them
 
 
 @dataclass(frozen=True)
@@ -35,13 +38,11 @@ class JournalEntry:
 
 
 def entry_from(request: Request, response: Response, now: float) -> JournalEntry:
-    headers = {}
-    for name, value in request.headers.items():
-        if name.lower() == "authorization":
-            value = redact_authorization(value)
-        elif name.lower() in _SKIPPED_HEADERS:
-            continue
-        headers[name] = value
+    headers = {
+        name: redact_header(name, value)
+        for name, value in request.headers.items()
+        if name.lower() not in _SKIPPED_HEADERS
+    }
     return JournalEntry(
         time=now,
         method=request.method,
@@ -60,10 +61,9 @@ def _body_fields(request: Request) -> dict[str, Any]:
         return {}
     try:
         if request.is_json:
-            body = request.get_json(silent=True)
-            return redact_fields(body) if isinstance(body, dict) else {}
+            return redact_fields(parse_json_object(request.get_data(), max_depth=_MAX_JSON_DEPTH))
         return redact_fields(request.form.items(multi=True))
-    except (HTTPException, ValueError, RecursionError):
+    except (HTTPException, OAuthError, ValueError):
         return {}
 
 

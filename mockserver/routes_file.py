@@ -35,20 +35,27 @@ def load_routes(path: Path, seed: int) -> list[RouteSpec]:
     faker = Faker()
     faker.seed_instance(seed)
     specs = []
-    for item in load_json(path)["routes"]:
-        method = item.get("method", "GET").upper()
-        if method not in _METHODS:
-            raise ValueError(f"{path}: route {item.get('path')!r} has unsupported method {method}")
-        specs.append(
-            RouteSpec(
-                method=method,
-                path=item["path"],
-                permission=item.get("permission"),
-                status=int(item.get("status", 200)),
-                body=render_template(item.get("body"), faker),
-            )
-        )
+    for index, item in enumerate(load_json(path)["routes"]):
+        try:
+            specs.append(_route(item, faker))
+        except (AttributeError, KeyError, TypeError, ValueError) as error:
+            raise ValueError(f"routes file {path}: routes[{index}]: {error}") from None
     return specs
+
+
+def _route(item: dict[str, Any], faker: Any) -> RouteSpec:
+    method = item.get("method", "GET").upper()
+    if method not in _METHODS:
+        raise ValueError(f"unsupported method {method} (use one of {', '.join(sorted(_METHODS))})")
+    if not str(item.get("path", "")).startswith("/"):
+        raise ValueError("'path' must be given, starting with /")
+    return RouteSpec(
+        method=method,
+        path=item["path"],
+        permission=item.get("permission"),
+        status=int(item.get("status", 200)),
+        body=render_template(item.get("body"), faker),
+    )
 
 
 def render_template(template: Any, faker: Any) -> Any:

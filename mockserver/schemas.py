@@ -5,9 +5,10 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, ValidationError
 
 from .data import fixture_path, load_json
+from .redaction import is_secret_field
 
 __all__ = ["first_error"]
 
@@ -18,10 +19,19 @@ def _validator(definition: str) -> Draft202012Validator:
     return Draft202012Validator({**schema, "$ref": f"#/$defs/{definition}"})
 
 
-def first_error(definition: str, value: Any) -> str | None:
-    """`where: what is wrong` for the first problem of `value`, or None if it is valid."""
+def first_error(definition: str, value: Any, where: tuple[str, ...] = ()) -> str | None:
+    """`where/path: what is wrong` for the first problem of `value`, or None if it is valid."""
     error = next(iter(_validator(definition).iter_errors(value)), None)
     if error is None:
         return None
-    where = "/".join(map(str, error.absolute_path)) or "body"
-    return f"{where}: {error.message}"
+    location = "/".join([*where, *map(str, error.absolute_path)]) or "body"
+    return f"{location}: {_without_value(error)}"
+
+
+def _without_value(error: ValidationError) -> str:
+    """jsonschema's message quotes the rejected value: not when it is, or holds, a secret."""
+    instance = error.instance
+    holds_secret = isinstance(instance, dict | list) or any(map(is_secret_field, error.absolute_path))
+    if holds_secret:
+        return error.message.replace(repr(instance), "the value")
+    return error.message

@@ -26,6 +26,9 @@ class ConfigError(ValueError):
     """A setting is missing or wrong; the message names it."""
 
 
+MAX_TOKEN_TTL = 3_153_600_000
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the mock can be told. Every field has a default that makes a usable mock."""
@@ -46,13 +49,17 @@ class Settings:
     lockout_after: int = 0
     lockout_seconds: int = 300
     faults: tuple[dict[str, Any], ...] = ()
-    store: str = "memory:"
+    store: str = dataclasses.field(default="memory:", repr=False)  # a Redis URL may hold a password
     server: str = "granian"
     workers: int = 0
 
     def __post_init__(self) -> None:
         _require(0 <= self.port <= 65535, "port", "must be between 0 and 65535")
-        _require(self.token_ttl > 0, "token_ttl", "must be a positive number of seconds")
+        _require(
+            0 < self.token_ttl <= MAX_TOKEN_TTL,
+            "token_ttl",
+            f"must be a positive number of seconds, at most {MAX_TOKEN_TTL} (a hundred years)",
+        )
         _require(self.fake_users >= 0, "fake_users", "must not be negative")
         _require(self.journal_size > 0, "journal_size", "must be positive")
         _require(
@@ -114,9 +121,13 @@ def _read_config_file(path: Path) -> dict[str, Any]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"config file not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config file {path} cannot be read: {exc.__class__.__name__}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
     section = data.get("mockserver", data)
+    if not isinstance(section, dict):
+        raise ConfigError(f"config file {path}: [mockserver] must be a table of settings")
     return {key.replace("-", "_"): value for key, value in section.items()}
 
 
@@ -151,6 +162,8 @@ def _coerce(name: str, value: Any, hint: Any, source: str) -> Any:
             return _to_bool(value)
         if target is int and isinstance(value, bool):
             raise ValueError("a boolean is not a number")
+        if target is int and isinstance(value, float) and not value.is_integer():
+            raise ValueError("a fraction would be truncated")
         return target(value)
     except (TypeError, ValueError):
         kind = getattr(target, "__name__", str(target))

@@ -17,7 +17,7 @@ import hmac
 import re
 import secrets
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .clock import Clock
 from .shared import SharedState
@@ -56,7 +56,7 @@ class TokenClaims:
 
 @dataclass(frozen=True)
 class IssuedToken:
-    access_token: str
+    access_token: str = field(repr=False)
     expires_in: int
     claims: TokenClaims
 

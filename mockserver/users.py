@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .data import load_json
+from .schemas import first_error
 from .shared import SharedState
 
 __all__ = ["User", "UserDirectory", "fake_users", "load_users"]
@@ -108,7 +109,16 @@ class UserDirectory:
 
 
 def load_users(path: Path) -> list[User]:
-    return [User.from_dict(item) for item in load_json(path)["users"]]
+    """The users file, each entry checked as the control API checks a new user."""
+    document = load_json(path)
+    entries = document.get("users") if isinstance(document, dict) else None
+    if not isinstance(entries, list):
+        raise ValueError(f"users file {path}: expected an object with a list 'users'")
+    for index, entry in enumerate(entries):
+        problem = first_error("user", entry, where=(f"users[{index}]",))
+        if problem is not None:
+            raise ValueError(f"users file {path}: {problem}")
+    return [User.from_dict(entry) for entry in entries]
 
 
 def fake_users(count: int, seed: int, permissions: Iterable[str]) -> list[User]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import requests
@@ -48,6 +50,39 @@ def test_bad_settings_exit_2_with_one_line(args: list[str], message: str) -> Non
     assert result.returncode == 2
     assert result.stderr.strip().startswith(message)
     assert "Traceback" not in result.stderr
+
+
+STARTUP_MISTAKES = {
+    "config-is-a-directory": ("--config", "{dir}", "cannot be read: IsADirectoryError"),
+    "config-not-a-table": ("--config", "{dir}/scalar.toml", "[mockserver] must be a table of settings"),
+    "config-fractional-ttl": ("--config", "{dir}/fraction.toml", "'token_ttl' (from {dir}/fraction.toml)"),
+    "user-without-password": ("--users", "{dir}/users.json", "users[0]: 'password' is a required property"),
+    "route-with-trace": ("--routes", "{dir}/routes.json", "routes[0]: unsupported method TRACE"),
+    "redis-not-listening": ("--store", "redis://:store-secret@127.0.0.1:1/0", "the Redis store at 127.0.0.1"),
+}
+
+
+@pytest.mark.parametrize(("flag", "value", "message"), STARTUP_MISTAKES.values(), ids=STARTUP_MISTAKES.keys())
+def test_mistakes_found_at_startup_are_one_line_too(
+    tmp_path: Path, flag: str, value: str, message: str
+) -> None:
+    """Files and stores read when the app is built fail before any worker starts, without a traceback."""
+    (tmp_path / "scalar.toml").write_text("mockserver = 1\n")
+    (tmp_path / "fraction.toml").write_text("token_ttl = 90.5\n")
+    (tmp_path / "users.json").write_text(json.dumps({"users": [{"username": "nopass"}]}))
+    (tmp_path / "routes.json").write_text(json.dumps({"routes": [{"method": "TRACE", "path": "/x"}]}))
+    result = subprocess.run(
+        [sys.executable, "-m", "mockserver", flag, value.format(dir=tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("mockserver: ")
+    assert message.format(dir=tmp_path) in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "store-secret" not in result.stderr
 
 
 def test_the_console_script_is_installed() -> None:

@@ -40,6 +40,23 @@ def test_a_status_fault_answers_the_next_n_requests_then_stops(mock: MockServer)
     assert requests.get(mock.url_for("/_mock/faults"), timeout=TIMEOUT).json() == {"faults": []}
 
 
+@pytest.mark.parametrize(
+    ("spec", "answer"),
+    [
+        pytest.param({"retry_after": 0}, (429, "0", None), id="retry-after-zero"),
+        pytest.param({"status": 500, "body": 0}, (500, None, 0), id="body-zero"),
+        pytest.param({"status": 500, "body": False}, (500, None, False), id="body-false"),
+    ],
+)
+def test_falsy_fault_values_are_kept_as_given(mock: MockServer, spec: dict, answer: tuple) -> None:
+    """`retry_after: 0` and `body: false` are answers a client must handle, not absent settings."""
+    stored = add_fault(mock, path="/openapi.json", **spec)
+    assert {key: stored[key] for key in spec} == spec
+    reply = requests.get(mock.url_for("/openapi.json"), timeout=TIMEOUT)
+    body = reply.json() if answer[2] is not None else None
+    assert (reply.status_code, reply.headers.get("Retry-After"), body) == answer
+
+
 def test_a_fault_matches_its_method_and_path_pattern(mock: MockServer) -> None:
     add_fault(mock, path="/pay*", method="GET", status=500)
     assert requests.get(mock.url_for("/payments"), timeout=TIMEOUT).status_code == 500

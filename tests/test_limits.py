@@ -6,10 +6,14 @@ import json
 import socket
 
 import pytest
+import requests
 
 from mockserver import MockServer
+from mockserver.data import fixture_path, load_json
+from mockserver.routes.control import LATEST_TIME
 
 TIMEOUT = 5
+CLOCK_SCHEMA = load_json(fixture_path("schemas/control.json"))["$defs"]["clock"]
 
 
 def raw_exchange(server: MockServer, request: bytes) -> tuple[int, bytes]:
@@ -100,3 +104,89 @@ def test_hostile_requests_get_a_4xx_json_error(
     assert error["error"]
     assert error["error_description"]
     assert b"Traceback" not in body
+
+
+def nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+JSON = "application/json"
+LOGIN_JSON_HOSTILE = [
+    pytest.param('{"username": "demo", "password": "\\ud800"}', "lone surrogate", id="lone-surrogate"),
+    pytest.param('{"username": "demo", "password": NaN}', "NaN", id="nan"),
+    pytest.param('{"username": "demo", "password": 1e400}', "out of range", id="huge-number"),
+    pytest.param(
+        '{"username": "demo", "username": "viewer", "password": "x"}', "repeats a key", id="repeated-key"
+    ),
+    # Deep enough for a recursive walk to exhaust the stack, shallow enough for json.loads to parse.
+    pytest.param(
+        '{"username": "demo", "password": "x", "n": ' + nested(700) + "}", "nested", id="nested-700"
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "says"), LOGIN_JSON_HOSTILE)
+def test_hostile_json_logins_get_400_saying_why(server: MockServer, body: str, says: str) -> None:
+    answered, raw = raw_exchange(server, post("/authorization", body.encode(), JSON))
+    assert answered == 400
+    error = json.loads(raw)
+    assert error["error"] == "invalid_request"
+    assert says in error["error_description"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "says"),
+    [
+        pytest.param("/_mock/clock", '{"advance": NaN}', "NaN", id="clock-advance-nan"),
+        pytest.param("/_mock/clock", '{"set": Infinity}', "Infinity", id="clock-set-infinity"),
+        pytest.param("/_mock/clock", '{"set": -1e999}', "out of range", id="clock-set-huge"),
+        pytest.param("/_mock/clock", '{"advance": ' + nested(995) + "}", "nested", id="clock-nested-995"),
+        pytest.param("/_mock/faults", '{"delay": NaN}', "NaN", id="fault-delay-nan"),
+        pytest.param("/_mock/faults", '{"delay": 1, "probability": NaN}', "NaN", id="fault-probability-nan"),
+        pytest.param(
+            "/_mock/faults",
+            '{"status": 500, "body": ' + nested(40) + "}",
+            "nested",
+            id="fault-body-nested-40",
+        ),
+        pytest.param(
+            "/_mock/faults", '{"status": 500, "headers": {"X-A": "b\\n"}}', "headers/X-A", id="header-newline"
+        ),
+        pytest.param(
+            "/_mock/faults",
+            '{"status": 500, "headers": {"X-A\\n": "b"}}',
+            "headers",
+            id="header-name-newline",
+        ),
+        pytest.param("/_mock/faults", '{"status": 101}', "status", id="fault-status-1xx"),
+        pytest.param(
+            "/_mock/users", '{"username": "\\udfff", "password": "p"}', "lone surrogate", id="user-surrogate"
+        ),
+    ],
+)
+def test_hostile_control_bodies_get_400_and_change_nothing(
+    server: MockServer, path: str, body: str, says: str
+) -> None:
+    before = requests.get(server.url_for("/_mock/clock"), timeout=TIMEOUT).json()["now"]
+    answered, raw = raw_exchange(server, post(path, body.encode(), JSON))
+    assert answered == 400
+    assert says in json.loads(raw)["error_description"]
+    assert requests.get(server.url_for("/_mock/faults"), timeout=TIMEOUT).json()["faults"] == []
+    assert requests.get(server.url_for("/_mock/clock"), timeout=TIMEOUT).json()["now"] - before < 60
+    assert requests.get(server.url_for("/openapi.json"), timeout=TIMEOUT).status_code == 200
+
+
+def test_the_clock_refuses_to_pass_the_year_3000(server: MockServer) -> None:
+    """Advances that add up past what a date can show are refused, and the clock keeps answering."""
+    advance = {"advance": 3_153_600_000}  # the largest single step: a hundred years
+    answers = [
+        requests.post(server.url_for("/_mock/clock"), json=advance, timeout=TIMEOUT).status_code
+        for _ in range(12)
+    ]
+    assert 400 in answers
+    assert set(answers) == {200, 400}
+    clock = requests.get(server.url_for("/_mock/clock"), timeout=TIMEOUT)
+    assert clock.status_code == 200
+    assert clock.json()["now"] <= LATEST_TIME
+    assert CLOCK_SCHEMA["properties"]["set"]["maximum"] == LATEST_TIME
+    requests.post(server.url_for("/_mock/reset"), timeout=TIMEOUT)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+import socket
 
 import pytest
 
-from mockserver import Settings
+from mockserver import MockServer, Settings
+from mockserver.credentials import Credentials
 from mockserver.redaction import redact_authorization, redact_fields, redact_query, redact_token
+from mockserver.state import MockState
 
 from .conftest import DEMO, bearer, login
 from .transport import Transport
@@ -26,6 +29,12 @@ def test_a_token_keeps_only_a_short_prefix() -> None:
         (f"Bearer {TOKEN}", "Bearer abcd…(43 chars)"),
         ("Basic ZGVtbzpkZW1vLXBhc3N3b3Jk", "Basic ***"),
         ("Bearer", "Bearer"),
+        (f"Bearer\t{TOKEN}", "Bearer abcd…(43 chars)"),
+        (f"  bearer   {TOKEN}  ", "bearer abcd…(43 chars)"),
+        (TOKEN, "abcd…(43 chars)"),  # a token sent without a scheme
+        ("hunter2", "***"),
+        (f"{TOKEN} trailing", "***"),  # no scheme is that long: the first word is a token
+        ("Custom hunter2", "Custom ***"),
     ],
 )
 def test_authorization_headers_are_masked(value: str, expected: str) -> None:
@@ -41,6 +50,99 @@ def test_secret_fields_are_masked_wherever_they_come_from() -> None:
         "client_secret": "***",
     }
     assert redact_query("username=demo&password=p%40ss") == "username=demo&password=***"
+
+
+def test_secret_fields_are_masked_at_any_depth_and_in_any_spelling() -> None:
+    body = {
+        "user": {"name": "demo", "password": "pw1", "keys": [{"api_key": "k1"}]},
+        "new_password": "pw2",
+        "X-Api-Key": "k2",
+        "id_token": "t1",
+        "token_type": "Bearer",
+    }
+    assert redact_fields(body) == {
+        "user": {"name": "demo", "password": "***", "keys": [{"api_key": "***"}]},
+        "new_password": "***",
+        "X-Api-Key": "***",
+        "id_token": "***",
+        "token_type": "Bearer",
+    }
+    assert redact_query("new_password=pw2&x_api_key=k&scope=a") == "new_password=***&x_api_key=***&scope=a"
+
+
+def test_the_journal_masks_every_header_and_field_that_carries_a_secret(api: Transport) -> None:
+    secrets = ["proxy-secret-1", "api-key-secret-2", "nested-secret-3", "changed-secret-4", TOKEN]
+    api.request(
+        "POST",
+        "/authorization",
+        json={
+            "username": "demo",
+            "password": "x",
+            "profile": {"password": secrets[2]},
+            "new_password": secrets[3],
+        },
+        headers={
+            "Proxy-Authorization": f"Basic {secrets[0]}",
+            "X-Api-Key": secrets[1],
+            "Authorization": f"Bearer\t{TOKEN}",
+        },
+    )
+    journal = api.request("GET", "/_mock/requests").text
+    assert "/authorization" in journal
+    assert [secret for secret in secrets if secret in journal] == []
+
+
+@pytest.mark.parametrize("settings", [Settings()], ids=["logging-on"])
+def test_the_request_log_cannot_be_forged_with_a_newline(
+    api: Transport, caplog: pytest.LogCaptureFixture, settings: Settings
+) -> None:
+    caplog.set_level(logging.INFO, logger="mockserver")
+    assert api.request("GET", "/openapi.json%0AGET%20/me%20200").status == 404
+    lines = [record.getMessage() for record in caplog.records if "/openapi.json" in record.getMessage()]
+    assert len(lines) == 1
+    assert "\n" not in lines[0]
+    assert "/openapi.json\\x0aGET /me 200 404" in lines[0]
+
+
+def test_an_unparsable_request_line_is_logged_without_its_query(
+    server: MockServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """werkzeug's own error log quotes the raw request line, where a password may sit."""
+    caplog.set_level(logging.INFO)
+    request = b"GET /authorization?password=hunter2-secret HTTP/1.1 extra words\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as connection:
+        connection.sendall(request)
+        assert b"400" in connection.recv(4096)
+    server.stop()  # the handler thread has logged by the time the server is down
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "refused a request it could not parse (400)" in logged
+    assert "hunter2-secret" not in logged
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "secret"),
+    [
+        ("/_mock/users", {"username": "u", "password": "\x01hunter2-secret"}, "hunter2-secret"),
+        ("/_mock/revoke", {"token": "revoked-token-secret", "username": "u"}, "revoked-token-secret"),
+        ("/_mock/users", {"username": "u", "password": "hunter2-secret", "extra": 1}, "hunter2-secret"),
+    ],
+)
+def test_control_api_errors_never_quote_a_secret(api: Transport, path: str, body: dict, secret: str) -> None:
+    reply = api.request("POST", path, json=body)
+    assert reply.status == 400
+    assert reply.body["error_description"]
+    assert secret not in reply.text
+
+
+def test_objects_holding_secrets_do_not_show_them_in_their_repr(mock: MockState) -> None:
+    issued = mock.tokens.issue("demo")
+    shown = repr(Credentials("demo", "hunter2-secret")) + repr(issued)
+    shown += repr(
+        Settings(store="redis://:redis-secret@127.0.0.1:6379/0", control_token="control-secret-0123456789")
+    )
+    assert "demo" in shown
+    for secret in ("hunter2-secret", issued.access_token, "redis-secret", "control-secret-0123456789"):
+        assert secret not in shown
 
 
 @pytest.mark.parametrize("settings", [Settings()], ids=["logging-on"])

@@ -54,6 +54,7 @@ def test_booleans_from_the_environment(text: str, expected: bool) -> None:
         pytest.param({"MOCKSERVER_PORT": "eighty"}, "'port' (from environment) must be int", id="not-int"),
         pytest.param({"MOCKSERVER_PORT": "70000"}, "'port' must be between", id="port-range"),
         pytest.param({"MOCKSERVER_TOKEN_TTL": "0"}, "'token_ttl' must be a positive", id="ttl-zero"),
+        pytest.param({"MOCKSERVER_TOKEN_TTL": "3153600001"}, "at most 3153600000", id="ttl-past-a-century"),
         pytest.param({"MOCKSERVER_CONTROL": "maybe"}, "'control' (from environment) must be bool", id="bool"),
         pytest.param({"MOCKSERVER_PROT": "1"}, "unknown setting in environment: MOCKSERVER_PROT", id="typo"),
         pytest.param({"MOCKSERVER_USERS": "/no/such.json"}, "'users' no such file", id="users-file"),

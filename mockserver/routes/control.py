@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
 from ..access import guard_control_api
 from ..errors import OAuthError
+from ..json_input import parse_json_object
 from ..schemas import first_error
 from ..state import state
 from ..users import User
@@ -15,6 +17,11 @@ from ..users import User
 __all__ = ["blueprint"]
 
 blueprint = Blueprint("control", __name__, url_prefix="/_mock")
+
+# A fault's body is copied and serialised by every worker: no need for deeper nesting than this.
+MAX_JSON_DEPTH = 32
+# 3000-01-01: the latest time the clock may show, as `set`'s maximum in the schema says.
+LATEST_TIME = 32_503_680_000.0
 
 
 @blueprint.before_request
@@ -24,9 +31,9 @@ def guard() -> None:
 
 def json_body(schema: str) -> dict[str, Any]:
     """The request's JSON object, checked against its schema in fixtures/schemas/control.json."""
-    body = request.get_json(silent=True)
-    if body is None:
+    if not request.is_json:
         raise OAuthError.invalid_request("the body must be a JSON object (application/json)")
+    body = parse_json_object(request.get_data(), max_depth=MAX_JSON_DEPTH)
     problem = first_error(schema, body)
     if problem is not None:
         raise OAuthError.invalid_request(problem)
@@ -47,6 +54,10 @@ def get_clock() -> Response:
 def move_clock() -> Response:
     body = json_body("clock")
     clock = state().clock
+    if "advance" in body and clock.now() + body["advance"] > LATEST_TIME:
+        raise OAuthError.invalid_request(
+            f"advance: the clock would pass {_iso(LATEST_TIME)}, the latest time it can show"
+        )
     if "advance" in body:
         clock.advance(body["advance"])
     else:
@@ -118,6 +129,4 @@ def reset() -> tuple[str, int]:
 
 
 def _iso(timestamp: float) -> str:
-    from datetime import UTC, datetime
-
     return datetime.fromtimestamp(timestamp, UTC).isoformat()

@@ -23,8 +23,12 @@ class RedisBackend:
         self._watch_error = redis.WatchError
         self._journal_size = journal_size
         self._keys = {name: PREFIX + name for name in ("generation", "document", "journal")}
-        if self._redis.set(self._keys["document"], json.dumps(initial()), nx=True):
-            self._redis.incr(self._keys["generation"])
+        try:
+            if self._redis.set(self._keys["document"], json.dumps(initial()), nx=True):
+                self._redis.incr(self._keys["generation"])
+        except redis.RedisError as error:
+            where = self._redis.connection_pool.connection_kwargs.get("host", "its socket")
+            raise ConnectionError(f"the Redis store at {where} cannot be used: {error}") from None
 
     def generation(self) -> int:
         return int(self._redis.get(self._keys["generation"]) or 0)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from contract_tests.redaction import Secret
+from contract_tests.redaction import Secret, redact
 from contract_tests.settings import ConfigError, ContractSettings, load_settings
 
 LIVE = {
@@ -45,6 +45,17 @@ def test_profile_then_environment_then_options(tmp_path: Path) -> None:
 def test_token_params_are_parsed() -> None:
     settings = load_settings(environ={"CONTRACT_TOKEN_PARAMS": "grant_type=password&client_id=qa"})
     assert settings.token_params == (("grant_type", "password"), ("client_id", "qa"))
+
+
+def test_secret_token_params_are_masked_like_the_password() -> None:
+    """A client_secret sent with the credentials never shows, in an error or in the suite's output."""
+    with pytest.raises(ConfigError) as refused:
+        load_settings(environ={"CONTRACT_TOKEN_PARAMS": "client_secret=cs-0123456789&&broken"})
+    assert "cs-0123456789" not in str(refused.value)
+    load_settings(environ={"CONTRACT_TOKEN_PARAMS": "client_id=mobile-app&client_secret=cs-9876543210"})
+    assert (
+        redact("sent client_id=mobile-app, secret cs-9876543210") == "sent client_id=mobile-app, secret ***"
+    )
 
 
 def test_secrets_are_masked_in_reprs() -> None:

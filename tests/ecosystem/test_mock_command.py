@@ -21,7 +21,9 @@ TIMEOUT = 5
 
 def test_bad_flags_are_the_mocks_one_line_error(capsys: pytest.CaptureFixture) -> None:
     assert main(["mock", "--token-ttl", "0"]) == 2
-    assert capsys.readouterr().err == "mockserver: setting 'token_ttl' must be a positive number of seconds\n"
+    error = capsys.readouterr().err
+    assert error.startswith("mockserver: setting 'token_ttl' must be a positive number of seconds")
+    assert error.count("\n") == 1
 
 
 def test_the_help_lists_the_three_commands(capsys: pytest.CaptureFixture) -> None:
