@@ -26,6 +26,7 @@ def initial_document() -> Document:
         "clock_offset": 0.0,
         "key": secrets.token_hex(32),
         "revoked_tokens": {},
+        "revocations_forgotten_until": 0.0,
         "revoked_users": {},
         "users": {},
         "faults": [],
@@ -40,8 +41,9 @@ class Snapshot:
     generation: int
     clock_offset: float
     key: bytes
-    revoked_tokens: dict[str, float]
-    revoked_users: dict[str, float]
+    revoked_tokens: dict[str, float]  # token hash: when the token expires
+    revocations_forgotten_until: float  # latest expiry among revocations purged
+    revoked_users: dict[str, int]  # username: revocation epoch
     users: dict[str, dict[str, Any]]
     faults: list[dict[str, Any]]
     failures: dict[str, list[float]]
@@ -53,6 +55,7 @@ class Snapshot:
             clock_offset=float(document["clock_offset"]),
             key=bytes.fromhex(document["key"]),
             revoked_tokens=document["revoked_tokens"],
+            revocations_forgotten_until=float(document.get("revocations_forgotten_until", 0.0)),
             revoked_users=document["revoked_users"],
             users=document["users"],
             faults=document["faults"],

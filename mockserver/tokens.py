@@ -3,8 +3,9 @@
 A token is 256 random bits plus its user and lifetime, sealed with an HMAC under the mock's
 signing key. Any worker holding the key can check one without a shared table, nothing is
 stored per token (so memory stays flat however many are issued), and a reset changes the key,
-which makes every earlier token unknown. Only revocations are stored, as SHA-256 hashes, until
-the token would have expired anyway.
+which makes every earlier token unknown. Only revocations are stored: a token's as its SHA-256
+hash until the token would have expired anyway, a user's as an epoch that every token carries,
+so that revoking a user holds however the clock is moved afterwards.
 """
 
 from __future__ import annotations
@@ -26,9 +27,9 @@ __all__ = ["IssuedToken", "TokenAuthority", "TokenClaims", "TokenProblem", "Toke
 
 RANDOM_BYTES = 32  # 256 bits from secrets
 MAC_BYTES = 16  # HMAC-SHA256 truncated to 128 bits
-_HEADER = struct.Struct(">Bdd")  # version, issued_at, expires_at
-_VERSION = 1
-_MAX_TOKEN_CHARS = 1024
+_HEADER = struct.Struct(">BddI")  # version, issued_at, expires_at, the user's revocation epoch
+_VERSION = 2
+_MAX_TOKEN_CHARS = 2048  # a username of 256 four-byte characters still fits
 _URLSAFE = re.compile(r"[A-Za-z0-9_-]+")
 
 
@@ -52,6 +53,7 @@ class TokenClaims:
     username: str
     issued_at: float
     expires_at: float
+    epoch: int = 0  # how many times the user's tokens had been revoked when this one was issued
 
 
 @dataclass(frozen=True)
@@ -74,13 +76,14 @@ class TokenAuthority:
 
     def issue(self, username: str) -> IssuedToken:
         now = self._clock.now()
-        claims = TokenClaims(username, now, now + self._ttl)
+        snapshot = self._shared.view()
+        claims = TokenClaims(username, now, now + self._ttl, snapshot.revoked_users.get(username, 0))
         payload = (
             secrets.token_bytes(RANDOM_BYTES)  # first, so tokens differ from their first character
-            + _HEADER.pack(_VERSION, claims.issued_at, claims.expires_at)
+            + _HEADER.pack(_VERSION, claims.issued_at, claims.expires_at, claims.epoch)
             + username.encode()
         )
-        mac = hmac.digest(self._shared.view().key, payload, "sha256")[:MAC_BYTES]
+        mac = hmac.digest(snapshot.key, payload, "sha256")[:MAC_BYTES]
         token = _encode(payload + mac)
         return IssuedToken(token, self._ttl, claims)
 
@@ -89,12 +92,15 @@ class TokenAuthority:
         claims = _unseal(token, snapshot.key)
         if claims is None:
             raise TokenRejected(TokenProblem.UNKNOWN)
-        revoked_before = snapshot.revoked_users.get(claims.username)
-        if token_key(token) in snapshot.revoked_tokens or (
-            revoked_before is not None and claims.issued_at <= revoked_before
+        if claims.epoch < snapshot.revoked_users.get(claims.username, 0) or (
+            snapshot.revoked_tokens and token_key(token) in snapshot.revoked_tokens
         ):
             raise TokenRejected(TokenProblem.REVOKED)
-        if self._clock.now() >= claims.expires_at:
+        # A token whose revocation was forgotten once it expired stays expired if the clock goes back.
+        if (
+            self._clock.now() >= claims.expires_at
+            or claims.expires_at <= snapshot.revocations_forgotten_until
+        ):
             raise TokenRejected(TokenProblem.EXPIRED)
         return claims
 
@@ -108,17 +114,30 @@ class TokenAuthority:
 
         def add(document: dict) -> None:
             revoked = document["revoked_tokens"]
-            for stale in [k for k, expires_at in revoked.items() if expires_at < now]:
-                del revoked[stale]
+            stale = {k: expires_at for k, expires_at in revoked.items() if expires_at < now}
+            if stale:
+                for forgotten in stale:
+                    del revoked[forgotten]
+                document["revocations_forgotten_until"] = max(
+                    document.get("revocations_forgotten_until", 0.0), *stale.values()
+                )
             revoked[key] = claims.expires_at
 
         self._shared.update(add)
         return True
 
     def revoke_user(self, username: str) -> None:
-        """Every token of the user issued up to now is revoked; later logins work again."""
-        now = self._clock.now()
-        self._shared.update(lambda document: document["revoked_users"].__setitem__(username, now))
+        """Every token of the user issued up to now is revoked; later logins work again.
+
+        By epoch rather than by time, so that a clock set back afterwards neither revives the
+        revoked tokens nor refuses the new ones.
+        """
+
+        def next_epoch(document: dict) -> None:
+            epochs = document["revoked_users"]
+            epochs[username] = epochs.get(username, 0) + 1
+
+        self._shared.update(next_epoch)
 
 
 def _decode(token: str) -> bytes | None:
@@ -145,11 +164,11 @@ def _unseal(token: str, key: bytes) -> TokenClaims | None:
         return None
     if not hmac.compare_digest(mac, hmac.digest(key, payload, "sha256")[:MAC_BYTES]):
         return None
-    version, issued_at, expires_at = _HEADER.unpack_from(payload, RANDOM_BYTES)
+    version, issued_at, expires_at, epoch = _HEADER.unpack_from(payload, RANDOM_BYTES)
     if version != _VERSION:
         return None
     try:
         username = payload[RANDOM_BYTES + _HEADER.size :].decode()
     except UnicodeDecodeError:
         return None
-    return TokenClaims(username, issued_at, expires_at)
+    return TokenClaims(username, issued_at, expires_at, epoch)

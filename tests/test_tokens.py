@@ -109,6 +109,32 @@ def test_revocations_are_kept_as_hashes_and_purged_after_expiry(
     assert len(shared.view().revoked_tokens) == 1
 
 
+def test_moving_the_clock_back_neither_revives_a_revoked_token_nor_blocks_new_logins(
+    authority: TokenAuthority, clock: ManualClock
+) -> None:
+    start = clock.now()
+    revoked, kept = authority.issue("demo").access_token, authority.issue("viewer").access_token
+    authority.revoke(revoked)
+    clock.advance(61)
+    authority.revoke(authority.issue("demo").access_token)  # purges the first, expired revocation
+    clock.set(start)
+    assert rejected(authority, revoked) is TokenProblem.EXPIRED
+    assert rejected(authority, kept) is TokenProblem.EXPIRED  # expired once when its peer was purged
+
+    clock.advance(3600)
+    before_revocation = authority.issue("demo").access_token
+    authority.revoke_user("demo")
+    clock.set(start + 10)  # earlier than the revocation
+    assert rejected(authority, before_revocation) is TokenProblem.REVOKED
+    authority.authenticate(authority.issue("demo").access_token)
+
+
+def test_a_username_of_256_four_byte_characters_gives_a_usable_token(authority: TokenAuthority) -> None:
+    username = "\U0001f600" * 256
+    claims = authority.authenticate(authority.issue(username).access_token)
+    assert claims.username == username
+
+
 def test_issuing_many_tokens_keeps_memory_flat(authority: TokenAuthority) -> None:
     for _ in range(1000):
         authority.issue("demo")
