@@ -33,6 +33,8 @@ PASSED_ON = (
     ("keyword", "-k"),
 )
 
+EXIT_GRACE = 30  # seconds a suite may take to exit once it closed its output
+
 
 def suite_command(args: argparse.Namespace, work: Path) -> list[str]:
     import contract_tests
@@ -60,7 +62,11 @@ def run_suite(command: list[str], env: dict[str, str], work: Path, err: IO[str])
         for line in child.stderr or ():
             err.write(redact(line))
             err.flush()
-        return child.wait()
+        try:  # stderr is closed: the run is over, and the process ends within moments
+            return child.wait(timeout=EXIT_GRACE)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            return child.wait(timeout=EXIT_GRACE)
 
 
 def read_summary(work: Path, target: str) -> Summary:

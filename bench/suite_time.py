@@ -21,7 +21,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMAND = [sys.executable, "-m", "pytest", "contract_tests", "-q", "-p", "no:cacheprovider"]
-BUDGET_SECONDS = 5.0
+TARGET_SECONDS = 3.0  # the target for the suite against the bundled mock
 NO_BYTECODE = "PYTHONDONTWRITEBYTECODE"
 
 
@@ -59,7 +59,7 @@ def main(runs: int = 3) -> int:
     median = measured["median_s"]
     print(f"contract suite against the bundled mock: median {median:.2f} s of {runs} runs ({listed})")
     print(f"the first run, which writes the bytecode cache: {measured['first_run_s']:.2f} s")
-    print(f"budget {BUDGET_SECONDS:.1f} s: {'within' if median <= BUDGET_SECONDS else 'OVER'}")
+    print(f"target {TARGET_SECONDS:.1f} s: {'within' if median <= TARGET_SECONDS else 'OVER'}")
     return 0
 
 

@@ -7,7 +7,7 @@ import os
 import time
 
 from flask import Flask, Response, g, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from .clock import Clock
 from .data import fixture_path, load_yaml
@@ -80,6 +80,15 @@ def _register_error_handlers(app: Flask, realm: str) -> None:
 
 
 def _register_request_hooks(app: Flask, mock: MockState) -> None:
+    @app.before_request
+    def refuse_oversized_chunked_body() -> None:
+        """werkzeug stops reading a chunked body at the size limit without a word: say 413 instead."""
+        if request.content_length is not None or "Transfer-Encoding" not in request.headers:
+            return
+        data = request.get_data(cache=True)  # cached: the route's parsers read it from here
+        if len(data) >= MAX_BODY_BYTES and request.environ["wsgi.input"].read(1):
+            raise RequestEntityTooLarge()
+
     if mock.settings.log_requests:
 
         @app.before_request

@@ -90,3 +90,26 @@ def test_any_body_yields_credentials_or_an_invalid_request(
         else:
             assert credentials.username
             assert credentials.password
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(username=st.text(max_size=40), password=st.text(max_size=40))
+def test_any_json_text_yields_writable_credentials_or_an_invalid_request(
+    request_app: Flask, username: str, password: str
+) -> None:
+    """Any code point, lone surrogates and controls included: what passes can be hashed and logged."""
+    body = json.dumps({"username": username, "password": password})  # escapes surrogates as \\udXXX
+    with request_app.test_request_context(
+        "/authorization", method="POST", data=body, content_type="application/json"
+    ):
+        from flask import request
+
+        try:
+            credentials = read_credentials(request)
+        except OAuthError as error:
+            outcome = (error.status, error.error)
+            assert outcome == (400, "invalid_request")
+        else:
+            assert (credentials.username, credentials.password) == (username, password)
+            credentials.username.encode("utf-8")
+            credentials.password.encode("utf-8")

@@ -12,7 +12,7 @@ from mockserver.credentials import Credentials
 from mockserver.redaction import redact_authorization, redact_fields, redact_query, redact_token
 from mockserver.state import MockState
 
-from .conftest import DEMO, bearer, login
+from .conftest import DEMO, bearer, login, pytest_assertrepr_compare
 from .transport import Transport
 
 TOKEN = "abcdEFGHijklMNOPqrstUVWXyz0123456789-_abcde"
@@ -166,3 +166,12 @@ def test_error_bodies_never_echo_the_password(api: Transport) -> None:
     reply = api.request("POST", "/authorization", data={"username": "demo", "password": "guess\x00pw"})
     assert reply.status == 400
     assert "guess" not in reply.text
+
+
+def test_a_failed_not_in_assertion_shows_neither_string() -> None:
+    """The project's own tests assert `secret not in output`; their failures must not print it."""
+    lines = pytest_assertrepr_compare("not in", "hunter2-secret", "log: hunter2-secret")
+    assert lines is not None
+    assert lines[0].endswith("offset 5 of 19")
+    assert not any("hunter2" in line for line in lines)
+    assert pytest_assertrepr_compare("==", "a", "b") is None

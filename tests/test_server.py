@@ -39,6 +39,7 @@ def test_the_context_manager_stops_the_server() -> None:
     with MockServer() as server:
         port = server.port
     with socket.socket() as probe:
+        probe.settimeout(5)
         assert probe.connect_ex(("127.0.0.1", port)) != 0
 
 

@@ -98,9 +98,11 @@ def test_a_breaching_platform_fails_and_no_secret_reaches_any_output(tmp_path: P
     assert platform.issued, "the suite logged in"
     everything = out + result.stderr + junit.read_text(encoding="utf-8") + report.read_text(encoding="utf-8")
     assert "Pragma: no-cache" in everything  # the failures were written down, with their exchanges
-    leaked = [form for form in secret_forms(platform.password) if form in everything]
-    leaked += [platform.password_tail] if platform.password_tail in everything else []
-    leaked += [token for token in platform.issued if token[:16] in everything]
+    leaked = [f"password as {form!r}"[:12] for form in secret_forms(platform.password) if form in everything]
+    leaked += ["the password's tail"] if platform.password_tail in everything else []
+    leaked += [
+        f"issued token #{index}" for index, token in enumerate(platform.issued) if token[:16] in everything
+    ]
     assert leaked == []
 
 

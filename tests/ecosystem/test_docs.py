@@ -16,6 +16,8 @@ import pytest
 
 from mockserver import MockServer, Settings
 
+from . import SUBPROCESS_TIMEOUT
+
 pytest_plugins = ["pytester"]
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,7 +41,7 @@ def test_the_plugin_example_runs_in_a_downstream_project(pytester: pytest.Pytest
     pytester.makeconftest(example("plugin-conftest"))
     source = example("plugin")
     pytester.makepyfile(test_example=source)
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=SUBPROCESS_TIMEOUT)
     result.assert_outcomes(passed=len(re.findall(r"^def test_", source, re.MULTILINE)))
 
 

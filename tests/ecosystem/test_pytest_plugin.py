@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from . import SUBPROCESS_TIMEOUT
+
 pytest_plugins = ["pytester"]
 
 DOWNSTREAM = Path(__file__).parent / "downstream"
@@ -33,7 +35,7 @@ def test_a_downstream_project_uses_the_fixtures(
     monkeypatch.setenv("EXPECTED_TOKEN_TTL", "60")
     pytester.makeconftest(_source("conftest_settings.py"))
     pytester.makepyfile(test_a_quiet=_source("quiet.py"), test_usage=_source("usage.py"))
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=SUBPROCESS_TIMEOUT)
     result.assert_outcomes(passed=10, failed=1)
     result.stdout.fnmatch_lines(
         [
@@ -50,12 +52,16 @@ def test_the_ini_option_names_a_settings_file(
     pytester.makeini("[pytest]\nauth_mock_config = mock.toml\n")
     pytester.path.joinpath("mock.toml").write_text("[mockserver]\ntoken-ttl = 30\n", encoding="utf-8")
     pytester.makepyfile(test_usage=_source("usage.py"))
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-k", "clock or settings")
+    result = pytester.runpytest_subprocess(
+        "-p", "no:cacheprovider", "-k", "clock or settings", timeout=SUBPROCESS_TIMEOUT
+    )
     result.assert_outcomes(passed=2)
 
 
 def test_disabling_the_entry_point_removes_the_fixtures(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_usage="def test_uses_the_mock(auth_mock):\n    pass\n")
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:authcontract")
+    result = pytester.runpytest_subprocess(
+        "-p", "no:cacheprovider", "-p", "no:authcontract", timeout=SUBPROCESS_TIMEOUT
+    )
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*fixture 'auth_mock' not found*"])
