@@ -7,13 +7,13 @@ import string
 from urllib.parse import urlencode
 
 import pytest
-from flask import Flask
+from flask import Flask, request
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mockserver import OAuthError
 from mockserver.bearer import B64TOKEN, parse_bearer
-from mockserver.credentials import read_credentials
+from mockserver.credentials import Credentials, read_credentials
 
 B64_ALPHABET = string.ascii_letters + string.digits + "-._~+/"
 b64tokens = st.builds(
@@ -61,10 +61,19 @@ def test_credentials_read_the_same_from_every_source(
     else:
         options["query_string"] = urlencode(fields)
     with request_app.test_request_context("/authorization", **options):
-        from flask import request
-
         credentials = read_credentials(request)
     assert (credentials.username, credentials.password) == (username, password)
+
+
+def credentials_or_refusal(app: Flask, body: bytes | str, content_type: str) -> Credentials | None:
+    """The credentials read from a login with this body, or None if it was refused as it must be."""
+    with app.test_request_context("/authorization", method="POST", data=body, content_type=content_type):
+        try:
+            return read_credentials(request)
+        except OAuthError as error:
+            outcome = (error.status, error.error)
+            assert outcome == (400, "invalid_request")
+            return None
 
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -77,19 +86,10 @@ def test_credentials_read_the_same_from_every_source(
 def test_any_body_yields_credentials_or_an_invalid_request(
     request_app: Flask, body: bytes, content_type: str
 ) -> None:
-    with request_app.test_request_context(
-        "/authorization", method="POST", data=body, content_type=content_type
-    ):
-        from flask import request
-
-        try:
-            credentials = read_credentials(request)
-        except OAuthError as error:
-            outcome = (error.status, error.error)
-            assert outcome == (400, "invalid_request")
-        else:
-            assert credentials.username
-            assert credentials.password
+    credentials = credentials_or_refusal(request_app, body, content_type)
+    if credentials is not None:
+        assert credentials.username
+        assert credentials.password
 
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -98,18 +98,9 @@ def test_any_json_text_yields_writable_credentials_or_an_invalid_request(
     request_app: Flask, username: str, password: str
 ) -> None:
     """Any code point, lone surrogates and controls included: what passes can be hashed and logged."""
-    body = json.dumps({"username": username, "password": password})  # escapes surrogates as \\udXXX
-    with request_app.test_request_context(
-        "/authorization", method="POST", data=body, content_type="application/json"
-    ):
-        from flask import request
-
-        try:
-            credentials = read_credentials(request)
-        except OAuthError as error:
-            outcome = (error.status, error.error)
-            assert outcome == (400, "invalid_request")
-        else:
-            assert (credentials.username, credentials.password) == (username, password)
-            credentials.username.encode("utf-8")
-            credentials.password.encode("utf-8")
+    body = json.dumps({"username": username, "password": password})  # escapes surrogates as \udXXX
+    credentials = credentials_or_refusal(request_app, body, "application/json")
+    if credentials is not None:
+        assert (credentials.username, credentials.password) == (username, password)
+        credentials.username.encode("utf-8")
+        credentials.password.encode("utf-8")
