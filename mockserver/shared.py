@@ -18,15 +18,16 @@ from .store import Backend, Document
 __all__ = ["SharedState", "Snapshot", "initial_document"]
 
 T = TypeVar("T")
+FORMAT = 2  # the document's shape; a store holding another (an older mock's Redis) is reset at start
 
 
 def initial_document() -> Document:
     """A fresh mock: real time, a new signing key (so every earlier token is unknown), nothing else."""
     return {
+        "format": FORMAT,
         "clock_offset": 0.0,
         "key": secrets.token_hex(32),
         "revoked_tokens": {},
-        "revocations_forgotten_until": 0.0,
         "revoked_users": {},
         "users": {},
         "faults": [],
@@ -42,7 +43,6 @@ class Snapshot:
     clock_offset: float
     key: bytes
     revoked_tokens: dict[str, float]  # token hash: when the token expires
-    revocations_forgotten_until: float  # latest expiry among revocations purged
     revoked_users: dict[str, int]  # username: revocation epoch
     users: dict[str, dict[str, Any]]
     faults: list[dict[str, Any]]
@@ -55,7 +55,6 @@ class Snapshot:
             clock_offset=float(document["clock_offset"]),
             key=bytes.fromhex(document["key"]),
             revoked_tokens=document["revoked_tokens"],
-            revocations_forgotten_until=float(document.get("revocations_forgotten_until", 0.0)),
             revoked_users=document["revoked_users"],
             users=document["users"],
             faults=document["faults"],
@@ -67,8 +66,12 @@ class SharedState:
     def __init__(self, backend: Backend, initial: Callable[[], Document] = initial_document) -> None:
         self.backend = backend
         self._initial = initial
-        self._snapshot = Snapshot.parse(*backend.load())
         self._lock = threading.Lock()
+        generation, document = backend.load()
+        if document.get("format") != FORMAT:
+            self.reset()
+            generation, document = backend.load()
+        self._snapshot = Snapshot.parse(generation, document)
 
     def view(self) -> Snapshot:
         """The current snapshot: one counter read, a reload only when the generation moved."""
@@ -83,7 +86,12 @@ class SharedState:
 
     def reset(self) -> None:
         fresh = self._initial()
-        self.update(lambda document: document.update(fresh))
+
+        def replace(document: Document) -> None:
+            document.clear()
+            document.update(fresh)
+
+        self.update(replace)
         self.backend.clear_journal()
 
 

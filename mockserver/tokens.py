@@ -4,8 +4,9 @@ A token is 256 random bits plus its user and lifetime, sealed with an HMAC under
 signing key. Any worker holding the key can check one without a shared table, nothing is
 stored per token (so memory stays flat however many are issued), and a reset changes the key,
 which makes every earlier token unknown. Only revocations are stored: a token's as its SHA-256
-hash until the token would have expired anyway, a user's as an epoch that every token carries,
-so that revoking a user holds however the clock is moved afterwards.
+hash, a user's as an epoch that every token carries, so that a revocation holds however the clock
+is moved afterwards. Expiry is decided against the clock alone: set back, it makes an expired
+token valid again, as it would on a platform whose clock went back.
 """
 
 from __future__ import annotations
@@ -23,13 +24,22 @@ from dataclasses import dataclass, field
 from .clock import Clock
 from .shared import SharedState
 
-__all__ = ["IssuedToken", "TokenAuthority", "TokenClaims", "TokenProblem", "TokenRejected", "token_key"]
+__all__ = [
+    "MAX_REVOKED_TOKENS",
+    "IssuedToken",
+    "TokenAuthority",
+    "TokenClaims",
+    "TokenProblem",
+    "TokenRejected",
+    "token_key",
+]
 
 RANDOM_BYTES = 32  # 256 bits from secrets
 MAC_BYTES = 16  # HMAC-SHA256 truncated to 128 bits
 _HEADER = struct.Struct(">BddI")  # version, issued_at, expires_at, the user's revocation epoch
 _VERSION = 2
 _MAX_TOKEN_CHARS = 2048  # a username of 256 four-byte characters still fits
+MAX_REVOKED_TOKENS = 10_000  # beyond this, the revocations of the earliest-expiring tokens are forgotten
 _URLSAFE = re.compile(r"[A-Za-z0-9_-]+")
 
 
@@ -96,32 +106,30 @@ class TokenAuthority:
             snapshot.revoked_tokens and token_key(token) in snapshot.revoked_tokens
         ):
             raise TokenRejected(TokenProblem.REVOKED)
-        # A token whose revocation was forgotten once it expired stays expired if the clock goes back.
-        if (
-            self._clock.now() >= claims.expires_at
-            or claims.expires_at <= snapshot.revocations_forgotten_until
-        ):
+        if self._clock.now() >= claims.expires_at:
             raise TokenRejected(TokenProblem.EXPIRED)
         return claims
 
     def revoke(self, token: str) -> bool:
-        """Revoke one live token; False if it is unknown, expired or already revoked."""
+        """Revoke one live token; False if it is unknown, expired or already revoked.
+
+        Kept until a reset, however the clock moves, up to MAX_REVOKED_TOKENS: past it, the
+        revocations of the tokens that expire first are forgotten, so the state stays bounded.
+        """
         try:
             claims = self.authenticate(token)
         except TokenRejected:
             return False
-        key, now = token_key(token), self._clock.now()
+        key = token_key(token)
 
         def add(document: dict) -> None:
             revoked = document["revoked_tokens"]
-            stale = {k: expires_at for k, expires_at in revoked.items() if expires_at < now}
-            if stale:
-                for forgotten in stale:
-                    del revoked[forgotten]
-                document["revocations_forgotten_until"] = max(
-                    document.get("revocations_forgotten_until", 0.0), *stale.values()
-                )
             revoked[key] = claims.expires_at
+            excess = len(revoked) - MAX_REVOKED_TOKENS
+            if excess > 0:
+                others = (other for other in revoked if other != key)
+                for forgotten in sorted(others, key=revoked.__getitem__)[:excess]:
+                    del revoked[forgotten]
 
         self._shared.update(add)
         return True

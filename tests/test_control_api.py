@@ -61,6 +61,18 @@ def test_one_token_or_all_of_a_users_tokens_are_revoked(api: Transport) -> None:
     assert api.request("GET", "/me", headers=bearer(viewer)).status == 200
 
 
+def test_a_clock_set_back_after_revocations_keeps_them_and_lets_new_logins_in(api: Transport) -> None:
+    start = api.request("GET", "/_mock/clock").body["now"]
+    revoked = login(api)
+    api.request("POST", "/_mock/revoke", json={"token": revoked})
+    api.request("POST", "/_mock/clock", json={"advance": 7200})
+    api.request("POST", "/_mock/revoke", json={"token": login(api, "viewer", "viewer-password")})
+    assert api.request("POST", "/_mock/clock", json={"set": start}).status == 200
+    assert api.request("GET", "/me", headers=bearer(revoked)).status == 401
+    for user in (("demo", "demo-password"), ("viewer", "viewer-password")):
+        assert api.request("GET", "/me", headers=bearer(login(api, *user))).status == 200
+
+
 def test_users_are_listed_without_passwords_and_added(api: Transport) -> None:
     listed = api.request("GET", "/_mock/users")
     assert [user["username"] for user in listed.body["users"]] == ["demo", "retired", "viewer"]

@@ -7,10 +7,10 @@ import tracemalloc
 
 import pytest
 
-from mockserver import ManualClock
-from mockserver.shared import SharedState, initial_document
+from mockserver import ManualClock, tokens
+from mockserver.shared import FORMAT, SharedState, initial_document
 from mockserver.store.memory import MemoryBackend
-from mockserver.tokens import TokenAuthority, TokenProblem, TokenRejected
+from mockserver.tokens import TokenAuthority, TokenProblem, TokenRejected, token_key
 
 
 @pytest.fixture
@@ -98,15 +98,31 @@ def test_one_token_or_all_of_a_users_tokens_are_revoked(
     authority.authenticate(authority.issue("demo").access_token)
 
 
-def test_revocations_are_kept_as_hashes_and_purged_after_expiry(
-    authority: TokenAuthority, shared: SharedState, clock: ManualClock
-) -> None:
+def test_revocations_are_kept_as_hashes(authority: TokenAuthority, shared: SharedState) -> None:
     token = authority.issue("demo").access_token
     authority.revoke(token)
     assert token not in repr(shared.backend.load())
-    clock.advance(61)
-    authority.revoke(authority.issue("demo").access_token)
-    assert len(shared.view().revoked_tokens) == 1
+    assert list(shared.view().revoked_tokens) == [token_key(token)]
+
+
+def test_revocations_past_the_limit_forget_the_earliest_expiring_tokens_first(
+    authority: TokenAuthority, shared: SharedState, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tokens, "MAX_REVOKED_TOKENS", 3)
+    start = clock.now()
+    issued = []
+    for _ in range(3):
+        issued.append(authority.issue("demo").access_token)
+        clock.advance(1)
+    first, second, third = issued
+    for token in issued:
+        authority.revoke(token)
+    clock.set(start - 30)  # the newest token expires first now, yet its revocation is the one kept
+    newest = authority.issue("demo").access_token
+    authority.revoke(newest)
+    assert set(shared.view().revoked_tokens) == {token_key(t) for t in (second, third, newest)}
+    assert rejected(authority, newest) is TokenProblem.REVOKED
+    authority.authenticate(first)  # forgotten: valid again while the clock is before its expiry
 
 
 def test_moving_the_clock_back_neither_revives_a_revoked_token_nor_blocks_new_logins(
@@ -116,16 +132,33 @@ def test_moving_the_clock_back_neither_revives_a_revoked_token_nor_blocks_new_lo
     revoked, kept = authority.issue("demo").access_token, authority.issue("viewer").access_token
     authority.revoke(revoked)
     clock.advance(61)
-    authority.revoke(authority.issue("demo").access_token)  # purges the first, expired revocation
+    authority.revoke(authority.issue("viewer").access_token)
+    assert rejected(authority, kept) is TokenProblem.EXPIRED
     clock.set(start)
-    assert rejected(authority, revoked) is TokenProblem.EXPIRED
-    assert rejected(authority, kept) is TokenProblem.EXPIRED  # expired once when its peer was purged
+    assert rejected(authority, revoked) is TokenProblem.REVOKED
+    authority.authenticate(kept)  # expiry is decided against the clock alone
+    authority.authenticate(authority.issue("demo").access_token)
+    authority.authenticate(authority.issue("viewer").access_token)
 
     clock.advance(3600)
     before_revocation = authority.issue("demo").access_token
     authority.revoke_user("demo")
     clock.set(start + 10)  # earlier than the revocation
     assert rejected(authority, before_revocation) is TokenProblem.REVOKED
+    authority.authenticate(authority.issue("demo").access_token)
+
+
+def test_a_store_left_by_another_format_is_replaced_at_start() -> None:
+    older = {"clock_offset": 5.0, "key": "00" * 32, "revoked_tokens": {}, "revoked_users": {"demo": 1.5}}
+    backend = MemoryBackend(lambda: dict(older), journal_size=10)
+    backend.append_journal({"path": "/me"})
+    shared = SharedState(backend)
+    assert shared.view().revoked_users == {}
+    assert shared.view().clock_offset == 0.0
+    assert backend.load()[1]["format"] == FORMAT
+    assert "revocations_forgotten_until" not in backend.load()[1]
+    assert backend.journal() == []
+    authority = TokenAuthority(ManualClock(), ttl=60, shared=shared)
     authority.authenticate(authority.issue("demo").access_token)
 
 
