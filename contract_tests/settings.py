@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import math
 import os
-import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from mockserver.redaction import is_secret_field
 
 from .redaction import Secret, register
 
@@ -38,8 +39,6 @@ _WHERE = {
     "password": "CONTRACT_PASSWORD (environment or profile)",
     "protected_path": "CONTRACT_PROTECTED_PATH (environment, profile or --protected-path)",
 }
-# token parameters whose values are masked like the password: client_secret, api_key...
-_SECRET_PARAM = re.compile(r"(?i)secret|passw|token|api_?key")
 
 
 class ConfigError(ValueError):
@@ -171,6 +170,6 @@ def _token_params(value: Any) -> tuple[tuple[str, str], ...]:
     if clashes:
         raise ConfigError("CONTRACT_TOKEN_PARAMS must not hold the credentials")
     for key, secret in pairs:
-        if _SECRET_PARAM.search(key):
-            register(secret)  # e.g. client_secret: masked in every output like the password
+        if is_secret_field(key):
+            register(secret)  # client_secret, refresh_token...: masked in every output like the password
     return tuple(pairs)

@@ -75,11 +75,18 @@ def _register_error_handlers(app: Flask, realm: str) -> None:
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception) -> Response:
-        log.error("unexpected %s on %s %s", type(error).__name__, request.method, request.path)
+        log.error("unexpected %s on %s %s", type(error).__name__, request.method, loggable(request.path))
         return render(OAuthError("server_error", "the mock failed unexpectedly", 500))
 
 
 def _register_request_hooks(app: Flask, mock: MockState) -> None:
+    if mock.settings.log_requests:
+
+        @app.before_request
+        def start_timer() -> None:
+            """First, so that a request refused by a later hook is timed too."""
+            g.started = time.perf_counter()
+
     @app.before_request
     def refuse_oversized_chunked_body() -> None:
         """werkzeug stops reading a chunked body at the size limit without a word: say 413 instead."""
@@ -88,12 +95,6 @@ def _register_request_hooks(app: Flask, mock: MockState) -> None:
         data = request.get_data(cache=True)  # cached: the route's parsers read it from here
         if len(data) >= MAX_BODY_BYTES and request.environ["wsgi.input"].read(1):
             raise RequestEntityTooLarge()
-
-    if mock.settings.log_requests:
-
-        @app.before_request
-        def start_timer() -> None:
-            g.started = time.perf_counter()
 
     @app.after_request
     def journal_and_log(response: Response) -> Response:

@@ -8,13 +8,13 @@ from urllib.parse import unquote_to_bytes
 from flask import Request
 from werkzeug.datastructures import MultiDict
 
+from .body import has_body, is_json
 from .errors import OAuthError
 from .json_input import parse_json_object
 
 __all__ = ["Credentials", "read_credentials"]
 
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
-JSON_TYPES = frozenset({"application/json"})
 _FIELDS = ("username", "password")
 _MAX_JSON_DEPTH = 8
 
@@ -41,14 +41,14 @@ def read_credentials(request: Request) -> Credentials:
 
 
 def _body_fields(request: Request) -> MultiDict[str, object]:
-    if not request.content_length and not request.headers.get("Transfer-Encoding"):
+    if not has_body(request):
         return MultiDict()
     mimetype = request.mimetype
     if mimetype == "application/x-www-form-urlencoded":
         _require_utf8(request.get_data(cache=True), "body")
     if mimetype in FORM_TYPES:
         return request.form
-    if mimetype in JSON_TYPES or mimetype.endswith("+json"):
+    if is_json(mimetype):
         return MultiDict(parse_json_object(request.get_data(), max_depth=_MAX_JSON_DEPTH))
     raise OAuthError.invalid_request(
         f"unsupported content type {mimetype or 'none'!r}: send "

@@ -10,15 +10,13 @@ from typing import Any
 from flask import Request, Response
 from werkzeug.exceptions import HTTPException
 
+from .body import has_body, is_json
 from .errors import OAuthError
 from .json_input import parse_json_object
 from .redaction import redact_fields, redact_header, redact_query
 from .store import Backend
 
 __all__ = ["Journal", "JournalEntry", "entry_from"]
-
-_SKIPPED_HEADERS = frozenset({"cookie"})
-_MAX_JSON_DEPTH = 32  # deeper bodies are refused by every route anyway; the journal keeps none of them
 
 
 @dataclass(frozen=True)
@@ -38,11 +36,7 @@ class JournalEntry:
 
 
 def entry_from(request: Request, response: Response, now: float) -> JournalEntry:
-    headers = {
-        name: redact_header(name, value)
-        for name, value in request.headers.items()
-        if name.lower() not in _SKIPPED_HEADERS
-    }
+    headers = {name: redact_header(name, value) for name, value in request.headers.items()}
     return JournalEntry(
         time=now,
         method=request.method,
@@ -57,11 +51,11 @@ def entry_from(request: Request, response: Response, now: float) -> JournalEntry
 
 def _body_fields(request: Request) -> dict[str, Any]:
     """The body's fields, redacted; empty when the body is not a form or JSON object, or unreadable."""
-    if not request.content_length:
+    if not has_body(request):
         return {}
     try:
-        if request.is_json:
-            return redact_fields(parse_json_object(request.get_data(), max_depth=_MAX_JSON_DEPTH))
+        if is_json(request.mimetype):
+            return redact_fields(parse_json_object(request.get_data()))
         return redact_fields(request.form.items(multi=True))
     except (HTTPException, OAuthError, ValueError):
         return {}

@@ -14,14 +14,16 @@ from typing import Any
 
 from .errors import OAuthError
 
-__all__ = ["parse_json_object"]
+__all__ = ["MAX_JSON_DEPTH", "parse_json_object"]
+
+MAX_JSON_DEPTH = 32  # a fault's body is copied and serialised by every worker: deeper is never needed
 
 
 class _Refused(ValueError):
     """Raised from inside the decoder's hooks; carries the description of the error answer."""
 
 
-def parse_json_object(raw: bytes, *, max_depth: int) -> dict[str, Any]:
+def parse_json_object(raw: bytes, *, max_depth: int = MAX_JSON_DEPTH) -> dict[str, Any]:
     """The JSON object in `raw`, or 400 invalid_request saying what is wrong with it."""
     try:
         value = json.loads(

@@ -8,7 +8,6 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 __all__ = [
-    "SECRET_HEADERS",
     "is_secret_field",
     "loggable",
     "redact_authorization",
@@ -21,9 +20,7 @@ __all__ = [
 _SECRET_NAMES = frozenset({"token", "code", "apikey", "api_key", "secret", "credentials"})
 # Suffixes catch the variants clients invent: new_password, client_secret, id_token, x_api_key...
 _SECRET_SUFFIXES = ("password", "passwd", "secret", "_token", "apikey", "api_key")
-SECRET_HEADERS = frozenset(
-    {"authorization", "proxy-authorization", "x-api-key", "x-auth-token", "x-access-token"}
-)
+_SECRET_HEADERS = frozenset({"cookie"})  # beyond the names is_secret_field knows (X-Api-Key, X-Auth-Token...)
 # IANA's HTTP authentication schemes: a lone word that is one of these is shown, anything else masked.
 _SCHEMES = frozenset(
     {"basic", "bearer", "digest", "dpop", "hoba", "mutual", "negotiate", "ntlm", "oauth", "token"}
@@ -65,7 +62,7 @@ def redact_header(name: str, value: str) -> str:
     lowered = name.lower()
     if lowered.endswith("authorization"):
         return redact_authorization(value)
-    return MASK if lowered in SECRET_HEADERS else value
+    return MASK if lowered in _SECRET_HEADERS or is_secret_field(lowered) else value
 
 
 def redact_fields(values: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> dict[str, Any]:

@@ -96,6 +96,9 @@ def test_users_are_listed_without_passwords_and_added(api: Transport) -> None:
         pytest.param({"username": "", "password": "x"}, id="empty-name"),
         pytest.param({"username": "ann", "password": "x", "permissions": "all"}, id="permissions-string"),
         pytest.param({"username": "ann", "password": "x", "admin": True}, id="unknown-field"),
+        # Python's $ matches before a final newline: such a user could never log in
+        pytest.param({"username": "ann", "password": "pw\n"}, id="password-ending-in-newline"),
+        pytest.param({"username": "ann\n", "password": "pw"}, id="username-ending-in-newline"),
     ],
 )
 def test_bad_user_bodies_are_400(api: Transport, body: dict) -> None:

@@ -225,3 +225,5 @@ def test_a_small_chunked_body_is_read_whole(server: MockServer) -> None:
     )
     assert answered == 200
     assert json.loads(raw)["token_type"] == "Bearer"
+    journal = requests.get(server.url_for("/_mock/requests"), timeout=TIMEOUT).json()["requests"]
+    assert journal[-1]["form"] == {"username": "demo", "password": "***"}

@@ -72,6 +72,7 @@ def test_secret_fields_are_masked_at_any_depth_and_in_any_spelling() -> None:
 
 def test_the_journal_masks_every_header_and_field_that_carries_a_secret(api: Transport) -> None:
     secrets = ["proxy-secret-1", "api-key-secret-2", "nested-secret-3", "changed-secret-4", TOKEN]
+    secrets += ["client-secret-5", "refresh-token-6", "password-7", "session-cookie-8"]
     api.request(
         "POST",
         "/authorization",
@@ -85,6 +86,10 @@ def test_the_journal_masks_every_header_and_field_that_carries_a_secret(api: Tra
             "Proxy-Authorization": f"Basic {secrets[0]}",
             "X-Api-Key": secrets[1],
             "Authorization": f"Bearer\t{TOKEN}",
+            "X-Client-Secret": secrets[5],
+            "X-Refresh-Token": secrets[6],
+            "X-Password": secrets[7],
+            "Cookie": f"session={secrets[8]}",
         },
     )
     journal = api.request("GET", "/_mock/requests").text
@@ -125,6 +130,11 @@ def test_an_unparsable_request_line_is_logged_without_its_query(
         ("/_mock/users", {"username": "u", "password": "\x01hunter2-secret"}, "hunter2-secret"),
         ("/_mock/revoke", {"token": "revoked-token-secret", "username": "u"}, "revoked-token-secret"),
         ("/_mock/users", {"username": "u", "password": "hunter2-secret", "extra": 1}, "hunter2-secret"),
+        (
+            "/_mock/faults",
+            {"status": 500, "headers": {"Authorization": "Bearer token-secret-é"}},
+            "token-secret",
+        ),
     ],
 )
 def test_control_api_errors_never_quote_a_secret(api: Transport, path: str, body: dict, secret: str) -> None:
