@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -59,10 +60,18 @@ def redact_authorization(value: str) -> str:
 
 
 def redact_header(name: str, value: str) -> str:
+    kind = _header_kind(name)
+    if kind is None:
+        return value
+    return redact_authorization(value) if kind == "authorization" else MASK
+
+
+@lru_cache(maxsize=1024)  # every request's headers pass here; their names repeat
+def _header_kind(name: str) -> str | None:
     lowered = name.lower()
     if lowered.endswith("authorization"):
-        return redact_authorization(value)
-    return MASK if lowered in _SECRET_HEADERS or is_secret_field(lowered) else value
+        return "authorization"
+    return "secret" if lowered in _SECRET_HEADERS or is_secret_field(lowered) else None
 
 
 def redact_fields(values: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> dict[str, Any]:
