@@ -54,8 +54,9 @@ def move_clock() -> Response:
     body = json_body("clock")
     clock = state().clock
     if "advance" in body and clock.now() + body["advance"] > LATEST_TIME:
-        raise OAuthError.invalid_request(
-            f"advance: the clock would pass {_iso(LATEST_TIME)}, the latest time it can show"
+        # A valid step that the clock's current time forbids: 409, as the state conflicts, not the body.
+        raise OAuthError(
+            "conflict", f"advance: the clock would pass {_iso(LATEST_TIME)}, the latest time it can show", 409
         )
     if "advance" in body:
         clock.advance(body["advance"])
