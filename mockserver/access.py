@@ -7,11 +7,20 @@ import ipaddress
 
 from flask import request
 
-from .bearer import parse_bearer
+from .bearer import B64TOKEN, parse_bearer
 from .errors import OAuthError
-from .settings import Settings
+from .settings import ConfigError, Settings
 
-__all__ = ["guard_control_api"]
+__all__ = ["check_control_token", "guard_control_api"]
+
+
+def check_control_token(settings: Settings) -> None:
+    """At start-up: a token no Bearer header can carry would lock every client out of the control API."""
+    if settings.control_token is not None and not B64TOKEN.fullmatch(settings.control_token):
+        raise ConfigError(
+            "control_token: must be what a Bearer header can carry (RFC 6750 b64token): "
+            "letters, digits and -._~+/ then optional = padding"
+        )
 
 
 def guard_control_api(settings: Settings) -> None:

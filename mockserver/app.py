@@ -9,6 +9,7 @@ import time
 from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from .access import check_control_token
 from .clock import Clock
 from .data import fixture_path, load_yaml
 from .errors import OAuthError
@@ -40,6 +41,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.register_blueprint(authorization.blueprint)
     app.register_blueprint(api.make_blueprint(load_routes(settings.routes, settings.seed)))
     if settings.control:
+        check_control_token(settings)
         app.register_blueprint(control.blueprint)
     _register_openapi(app)
     _register_error_handlers(app, settings.realm)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import unquote_to_bytes
 
@@ -26,14 +27,16 @@ class Credentials:
 
 
 def read_credentials(request: Request) -> Credentials:
-    """One value per field across body and query; RFC 6749 §3.1 forbids repeating a parameter."""
+    """One value per parameter across body and query: RFC 6749 §3.1 forbids repeating one."""
     _require_utf8(request.query_string, "query string")
     sources = [request.args, _body_fields(request)]
+    names = Counter(name for source in sources for name, _ in source.items(multi=True))
+    repeated = next((name for name, count in names.items() if count > 1), None)
+    if repeated is not None:
+        raise OAuthError.invalid_request(f"the parameter {repeated[:64]!r} is given more than once")
     values = {}
     for name in _FIELDS:
         found = [value for source in sources for value in source.getlist(name)]
-        if len(found) > 1:
-            raise OAuthError.invalid_request(f"the parameter {name!r} is given more than once")
         if not found or found[0] == "":
             raise OAuthError.invalid_request(f"the parameter {name!r} is missing")
         values[name] = _checked(name, found[0])
@@ -46,6 +49,8 @@ def _body_fields(request: Request) -> MultiDict[str, object]:
     mimetype = request.mimetype
     if mimetype == "application/x-www-form-urlencoded":
         _require_utf8(request.get_data(cache=True), "body")
+    if mimetype == "multipart/form-data":
+        return _decoded(request.form)
     if mimetype in FORM_TYPES:
         return request.form
     if is_json(mimetype):
@@ -62,6 +67,13 @@ def _require_utf8(urlencoded: bytes, where: str) -> None:
         unquote_to_bytes(urlencoded.replace(b"+", b" ")).decode("utf-8")
     except UnicodeDecodeError:
         raise OAuthError.invalid_request(f"the {where} is not valid UTF-8") from None
+
+
+def _decoded(form: MultiDict[str, str]) -> MultiDict[str, str]:
+    """werkzeug's multipart parser decodes bad UTF-8 to U+FFFD too, after the bytes are gone."""
+    if any("\ufffd" in value for name in _FIELDS for value in form.getlist(name)):
+        raise OAuthError.invalid_request("the body is not valid UTF-8")
+    return form
 
 
 def _checked(name: str, value: object) -> str:

@@ -32,21 +32,24 @@ def register_fault_hooks(app: Flask, mock: MockState) -> None:
     def inject_fault() -> Response | None:
         if request.path.startswith(CONTROL_PREFIX):
             return None
-        fault = mock.faults.pick(request.method, request.path)
-        if fault is None:
+        fired = mock.faults.fire(request.method, request.path)
+        if not fired:
             return None
-        g.fault = fault
-        if fault.delay:
-            time.sleep(fault.latency())
-        return _replacement(fault)
+        g.faults = fired
+        delay = sum(fault.latency() for fault in fired)
+        if delay:
+            time.sleep(delay)
+        return _replacement(fired[-1])  # only the last can replace the answer
 
     @app.after_request
     def alter_response(response: Response) -> Response:
-        fault: Fault | None = g.pop("fault", None)
-        if fault is not None and fault.omit_field and response.is_json:
+        fired: list[Fault] = g.pop("faults", [])
+        omitted = [fault.omit_field for fault in fired if fault.omit_field]
+        if omitted and response.is_json:
             body = response.get_json()
             if isinstance(body, dict):
-                body.pop(fault.omit_field, None)
+                for field in omitted:
+                    body.pop(field, None)
                 response.set_data(json.dumps(body))
         return response
 
@@ -54,7 +57,8 @@ def register_fault_hooks(app: Flask, mock: MockState) -> None:
 def _replacement(fault: Fault) -> Response | None:
     """The answer that stands in for the real one, or None to let the request through."""
     if fault.status is not None:
-        body = fault.body if fault.body is not None else {"error": "injected_fault"}
+        default = {"error": "injected_fault", "error_description": f"a fault answered {fault.status}"}
+        body = fault.body if fault.body is not None else default
         text = body if isinstance(body, str) else json.dumps(body)
         mimetype = "text/plain" if isinstance(body, str) else "application/json"
         return Response(text, status=fault.status, mimetype=mimetype, headers=fault.headers or {})

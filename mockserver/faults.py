@@ -49,6 +49,13 @@ class Fault:
             if _differs(getattr(self, spec.name), spec.default)
         }
 
+    @property
+    def replaces_answer(self) -> bool:
+        """Whether the fault answers in the route's stead; latency and omit_field only alter it."""
+        return (
+            self.status is not None or self.retry_after is not None or self.malformed_json or bool(self.drop)
+        )
+
     def matches(self, method: str, path: str) -> bool:
         if self.method and self.method.upper() != method:
             return False
@@ -93,17 +100,22 @@ class FaultBook:
     def clear(self) -> None:
         self._shared.update(lambda document: document.__setitem__("faults", []))
 
-    def pick(self, method: str, path: str) -> Fault | None:
-        """The first fault that fires for this request; a counted one is used up atomically."""
+    def fire(self, method: str, path: str) -> list[Fault]:
+        """The faults that fire for this request, in the order added: every one that only delays or
+        edits the answer, up to the first that replaces it. A counted one is used up atomically."""
+        fired = []
         for spec in self._shared.view().faults:
             fault = Fault(**spec)
             if not fault.matches(method, path):
                 continue
             if fault.probability < 1.0 and random.random() >= fault.probability:  # noqa: S311
                 continue
-            if fault.times is None or self._use_once(fault.id):
-                return fault
-        return None
+            if fault.times is not None and not self._use_once(fault.id):
+                continue
+            fired.append(fault)
+            if fault.replaces_answer:
+                break
+        return fired
 
     def _use_once(self, fault_id: str) -> bool:
         """Decrement a counted fault in every worker's view; False if another request took the last use."""

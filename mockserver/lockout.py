@@ -8,7 +8,11 @@ from .clock import Clock
 from .errors import OAuthError
 from .shared import SharedState
 
-__all__ = ["Lockout"]
+__all__ = ["MAX_TRACKED_USERNAMES", "Lockout"]
+
+# Every request copies the shared state when it changed: a spray of wrong logins under new names
+# must not grow it without bound. Past this many, the names whose last failure is oldest are forgotten.
+MAX_TRACKED_USERNAMES = 1_000
 
 
 class Lockout:
@@ -41,9 +45,16 @@ class Lockout:
         now = self._clock.now()
 
         def count(document: dict) -> None:
-            previous, last = document["failures"].get(username, (0, 0.0))
+            failures = document["failures"]
+            previous, last = failures.pop(username, (0, 0.0))
+            for stale in [name for name, (_, when) in failures.items() if now - when >= self._seconds]:
+                del failures[stale]
+            excess = len(failures) + 1 - MAX_TRACKED_USERNAMES
+            if excess > 0:
+                for oldest in sorted(failures, key=lambda name: failures[name][1])[:excess]:
+                    del failures[oldest]
             fresh = now - last >= self._seconds
-            document["failures"][username] = (1 if fresh else previous + 1, now)
+            failures[username] = (1 if fresh else previous + 1, now)
 
         self._shared.update(count)
 

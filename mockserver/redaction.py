@@ -33,7 +33,8 @@ _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def is_secret_field(name: object) -> bool:
-    key = str(name).lower().replace("-", "_")
+    """By name: password, client_secret, X-Api-Key, user[password], password[]..."""
+    key = str(name).lower().replace("-", "_").rstrip("[]")
     return key in _SECRET_NAMES or key.endswith(_SECRET_SUFFIXES)
 
 

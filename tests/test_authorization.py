@@ -86,6 +86,19 @@ def test_bad_login_status_is_a_setting_and_a_401_carries_a_challenge(
     assert reply.header("WWW-Authenticate").startswith('Bearer realm="authcontract-mock"')
 
 
+BOUNDARY = "authcontract-boundary"
+MULTIPART = f"multipart/form-data; boundary={BOUNDARY}"
+
+
+def multipart(**fields: bytes) -> bytes:
+    """A multipart body as raw bytes, so a field can hold bytes that are not UTF-8."""
+    parts = [
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode() + value + b"\r\n"
+        for name, value in fields.items()
+    ]
+    return b"".join(parts) + f"--{BOUNDARY}--\r\n".encode()
+
+
 @pytest.mark.parametrize(
     ("send", "fragment"),
     [
@@ -128,6 +141,16 @@ def test_bad_login_status_is_a_setting_and_a_401_carries_a_challenge(
             },
             "not valid UTF-8",
             id="invalid-utf8",
+        ),
+        pytest.param(
+            {"data": multipart(username=b"d\xffmo", password=b"x"), "headers": {"Content-Type": MULTIPART}},
+            "not valid UTF-8",
+            id="invalid-utf8-multipart",
+        ),
+        pytest.param(
+            {"data": {"username": "demo", "password": "demo-password", "grant_type": ["password"] * 2}},
+            "'grant_type' is given more than once",
+            id="repeated-extra-parameter",
         ),
     ],
 )

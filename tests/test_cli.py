@@ -59,6 +59,7 @@ STARTUP_MISTAKES = {
     "user-without-password": ("--users", "{dir}/users.json", "users[0]: 'password' is a required property"),
     "route-with-trace": ("--routes", "{dir}/routes.json", "routes[0]: unsupported method TRACE"),
     "redis-not-listening": ("--store", "redis://:store-secret@127.0.0.1:1/0", "the Redis store at 127.0.0.1"),
+    "control-token-no-header-can-carry": ("--control-token", "store-secret with spaces!", "b64token"),
 }
 
 

@@ -64,6 +64,38 @@ def test_a_fault_matches_its_method_and_path_pattern(mock: MockServer) -> None:
     assert requests.get(mock.url_for("/accounts"), timeout=TIMEOUT).status_code == 401
 
 
+@pytest.mark.parametrize(
+    "standing",
+    [pytest.param({"delay": 0.01}, id="latency"), pytest.param({"omit_field": "username"}, id="omit-field")],
+)
+def test_a_standing_fault_that_only_alters_answers_lets_a_later_one_fire(
+    mock: MockServer, standing: dict
+) -> None:
+    add_fault(mock, path="*", **standing)
+    add_fault(mock, path="/me", status=503, times=1)
+    assert requests.get(mock.url_for("/me"), timeout=TIMEOUT).status_code == 503
+    token = login(mock).json()["access_token"]
+    me = requests.get(mock.url_for("/me"), headers={"Authorization": f"Bearer {token}"}, timeout=TIMEOUT)
+    assert me.status_code == 200
+    assert ("username" in me.json()) is ("omit_field" not in standing)
+
+
+def test_latencies_add_up_and_omitted_fields_all_go(mock: MockServer) -> None:
+    add_fault(mock, path="/authorization", delay=0.1)
+    add_fault(mock, path="/authorization", delay=0.1, omit_field="expires_in")
+    add_fault(mock, path="/authorization", omit_field="token_type")
+    started = time.monotonic()
+    body = login(mock).json()
+    assert time.monotonic() - started >= 0.2
+    assert set(body) == {"access_token", "scope"}
+
+
+def test_a_default_fault_body_is_an_error_with_a_description(mock: MockServer) -> None:
+    add_fault(mock, path="/me", status=500)
+    body = requests.get(mock.url_for("/me"), timeout=TIMEOUT).json()
+    assert body == {"error": "injected_fault", "error_description": "a fault answered 500"}
+
+
 def test_a_text_body_and_headers_are_sent_as_given(mock: MockServer) -> None:
     add_fault(mock, path="/me", status=502, body="upstream down", headers={"X-Trace": "abc"})
     reply = requests.get(mock.url_for("/me"), timeout=TIMEOUT)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from mockserver import ManualClock, Settings
+from mockserver import ManualClock, OAuthError, Settings, lockout
+from mockserver.lockout import Lockout
+from mockserver.shared import SharedState, initial_document
+from mockserver.store.memory import MemoryBackend
 
 from .conftest import DEMO, login
 from .transport import TestClientTransport, Transport
@@ -79,3 +82,25 @@ def test_there_is_no_lockout_by_default(app: Flask) -> None:
     api = TestClientTransport(app.test_client())
     assert {attempt(api, "demo", "wrong") for _ in range(10)} == {400}
     login(api)
+
+
+def test_the_lockout_forgets_stale_and_oldest_usernames(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A spray of wrong logins under new names must not grow the state every request copies."""
+    monkeypatch.setattr(lockout, "MAX_TRACKED_USERNAMES", 5)
+    clock = ManualClock()
+    shared = SharedState(MemoryBackend(initial_document, journal_size=10))
+    guard = Lockout(shared, clock, after=2, seconds=60)
+    guard.failed("demo")
+    guard.failed("demo")
+    for index in range(3):
+        clock.advance(1)
+        guard.failed(f"sprayed-{index}")
+    with pytest.raises(OAuthError):
+        guard.check("demo")  # locked, and kept while there is room
+    for index in range(3, 10):
+        clock.advance(1)
+        guard.failed(f"sprayed-{index}")
+    assert set(shared.view().failures) == {f"sprayed-{index}" for index in range(5, 10)}
+    clock.advance(60)
+    guard.failed("late")
+    assert set(shared.view().failures) == {"late"}

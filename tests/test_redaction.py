@@ -68,6 +68,7 @@ def test_secret_fields_are_masked_at_any_depth_and_in_any_spelling() -> None:
         "token_type": "Bearer",
     }
     assert redact_query("new_password=pw2&x_api_key=k&scope=a") == "new_password=***&x_api_key=***&scope=a"
+    assert redact_query("password[]=pw3&user[password]=pw4") == "password%5B%5D=***&user%5Bpassword%5D=***"
 
 
 def test_the_journal_masks_every_header_and_field_that_carries_a_secret(api: Transport) -> None:
