@@ -13,6 +13,7 @@ _TCHAR = r"[!#$%&'*+.^_`|~0-9A-Za-z-]"
 _SCHEME = re.compile(rf"(?:^|,)\s*({_TCHAR}+)(?!{_TCHAR}|\s*=)")
 _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 _PARAM = re.compile(rf'({_TCHAR}+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|({_TCHAR}+))')
+_QUOTED_PAIR = re.compile(r"\\(.)")
 _ALPHABETS = (
     string.digits,
     string.digits + "abcdef",
@@ -31,8 +32,14 @@ def challenge_schemes(header: str) -> list[str]:
 
 
 def challenge_params(header: str) -> dict[str, str]:
-    """The auth-params of every challenge in the header, names lower-cased."""
-    return {name.lower(): quoted or bare for name, quoted, bare in _PARAM.findall(header)}
+    """The auth-params of every challenge in the header, names lower-cased, values as meant.
+
+    A quoted value is unescaped (RFC 7230 §3.2.6 quoted-pair): `error="invalid\\_token"` is invalid_token.
+    """
+    return {
+        name.lower(): _QUOTED_PAIR.sub(r"\1", quoted) if quoted else bare
+        for name, quoted, bare in _PARAM.findall(header)
+    }
 
 
 def cache_directives(header: str) -> set[str]:

@@ -8,13 +8,14 @@ a variable cannot reach the terminal or a junit report through pytest's own disp
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 import requests
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.validators import extend
 
 from .redaction import redact
@@ -25,6 +26,7 @@ __all__ = [
     "AdvisoryWarning",
     "Clause",
     "ContractViolation",
+    "carries_token",
     "describe",
     "expect",
     "expect_refused",
@@ -87,6 +89,12 @@ def json_body(response: requests.Response) -> Any:
         return MISSING
 
 
+def carries_token(body: Any) -> bool:
+    """Only a non-empty string is a token handed out; `"access_token": null` hands out nothing."""
+    token = body.get("access_token") if isinstance(body, dict) else None
+    return isinstance(token, str) and token != ""
+
+
 def describe(response: requests.Response) -> str:
     """The exchange in a few redacted lines: request, status, relevant headers, truncated body."""
     request = response.request
@@ -140,8 +148,18 @@ def _is_strict_integer(_checker: Any, instance: object) -> bool:
     return isinstance(instance, int) and not isinstance(instance, bool)
 
 
+def _whole_pattern(
+    _validator: Any, pattern: str, instance: object, _schema: Any
+) -> Iterator[ValidationError]:
+    """The patterns are anchored ^…$ for the whole value, but Python's `$` also matches before a final
+    newline: `"Bearer\\n"` would pass. The whole string must match."""
+    if isinstance(instance, str) and re.fullmatch(pattern, instance) is None:
+        yield ValidationError(f"{instance!r} does not match {pattern!r} as a whole")
+
+
 _Validator = extend(
     Draft202012Validator,
+    validators={"pattern": _whole_pattern},
     type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_strict_integer),
 )
 

@@ -8,8 +8,10 @@ most one second past expires_in); else skip, naming the variable that would enab
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -20,9 +22,10 @@ from .login import Issued, Login, issued_token
 from .redaction import Secret
 from .settings import ContractSettings
 
-__all__ = ["CLOCK", "PAST_EXPIRY", "Expiry", "RealClock", "SuiteClock", "early_margin"]
+__all__ = ["CLOCK", "GRANULARITY", "PAST_EXPIRY", "Expiry", "RealClock", "SuiteClock", "early_margin"]
 
 PAST_EXPIRY = 1.0  # seconds past expires_in at which a token must be refused
+GRANULARITY = 1.0  # a platform may count expiry in whole seconds: exp = floor(iat) + expires_in
 
 
 class SuiteClock(Protocol):
@@ -57,6 +60,7 @@ class Expiry:
     move_clock: Callable[[float], None] | None
     announced: float | None  # expires_in of the session's first login: decides a skip before logging in
 
+    @contextmanager
     def expired_token(self) -> Iterator[Secret]:
         if self.move_clock is None and self.settings.expired_token is not None:
             yield self.settings.expired_token
@@ -64,10 +68,18 @@ class Expiry:
         issued = self._fresh("CONTRACT_EXPIRED_TOKEN, or CONTRACT_EXPIRY_WAIT")
         yield from self._aged(issued, issued.received_at + self._lifetime(issued) + PAST_EXPIRY)
 
+    @contextmanager
     def nearly_expired_token(self) -> Iterator[Secret]:
+        """The token shortly before its end, allowing for whole-second expiry: it may live a second less."""
         issued = self._fresh("CONTRACT_EXPIRY_WAIT")
         lifetime = self._lifetime(issued)
-        yield from self._aged(issued, issued.sent_at + lifetime - early_margin(lifetime))
+        age = lifetime - GRANULARITY - early_margin(lifetime)
+        if age <= 0:
+            pytest.skip(
+                f"expires_in is {lifetime:g} s: a platform counting expiry in whole seconds may end a token "
+                f"up to {GRANULARITY:g} s early, leaving no moment shortly before its end to check"
+            )
+        yield from self._aged(issued, issued.sent_at + age)
 
     def _fresh(self, enabling: str) -> Issued:
         self._skip_unless_reachable(self.announced, enabling)
@@ -78,9 +90,9 @@ class Expiry:
     def _skip_unless_reachable(self, lifetime: float | None, enabling: str) -> None:
         if lifetime is None:
             pytest.skip("the token response has no usable expires_in, so no moment of expiry to test")
-        if self.move_clock is None and lifetime > self.settings.expiry_wait:
+        if not math.isfinite(lifetime) or (self.move_clock is None and lifetime > self.settings.expiry_wait):
             pytest.skip(
-                f"needs {enabling} of at least {lifetime:g} s (the announced expires_in); "
+                f"needs {enabling} of at least {_seconds(lifetime)} (the announced expires_in); "
                 f"CONTRACT_EXPIRY_WAIT is {self.settings.expiry_wait:g}"
             )
 
@@ -101,3 +113,8 @@ class Expiry:
             yield issued.token
         finally:
             self.move_clock(-delay)
+
+
+def _seconds(lifetime: float) -> str:
+    """A lifetime for a skip reason; an integer too large for a float reads as what it is."""
+    return f"{lifetime:g} s" if math.isfinite(lifetime) else "more than 1e308 s"

@@ -8,6 +8,7 @@ fails that clause's test and not every test that needs a token.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -18,6 +19,8 @@ from .client import ContractClient
 from .redaction import Secret, redact
 
 __all__ = ["Issued", "Login", "TokenSource", "announced_lifetime", "issued_token", "token_of"]
+
+_LINE_BREAK = re.compile(r"[\r\n]")
 
 
 @dataclass(frozen=True)
@@ -61,25 +64,37 @@ class Issued:
 
 
 def announced_lifetime(body: object) -> float | None:
-    """expires_in as a number of seconds if it can serve as one, else None."""
+    """expires_in as a number of seconds if it can serve as one, else None.
+
+    An integer too large for a float is a lifetime like any other, only too long to wait for: infinite.
+    """
     value = body.get("expires_in", MISSING) if isinstance(body, dict) else MISSING
     if isinstance(value, bool) or value is MISSING:
         return None
     try:
         seconds = float(value)
+    except OverflowError:
+        return math.inf if isinstance(value, int) and value > 0 else None
     except (TypeError, ValueError):
         return None
     return seconds if math.isfinite(seconds) and seconds > 0 else None
 
 
 def token_of(response: requests.Response) -> Secret:
-    """The access token of a login answer, or a ContractViolation saying why there is none."""
+    """The access token of a login answer, or a ContractViolation saying why there is none.
+
+    A token with a line break fails here, in words, rather than in requests as an InvalidHeader: no
+    Authorization header can carry it (test_access_token_is_b64token names the breach).
+    """
     body = json_body(response)
     token = body.get("access_token") if isinstance(body, dict) else None
     if not 200 <= response.status_code < 300 or not isinstance(token, str) or not token:
         raise ContractViolation(
             redact(f"could not obtain an access token with the configured credentials\n{describe(response)}")
         )
+    if _LINE_BREAK.search(token):
+        reason = "the access token holds a line break: no Authorization header can carry it"
+        raise ContractViolation(redact(f"{reason}\n{describe(response)}"))
     return Secret(token)
 
 

@@ -166,8 +166,20 @@ def token(token_source: TokenSource) -> Secret:
 
 
 @pytest.fixture(scope="session")
-def probes(contract_client: ContractClient, contract_target: Target, token_source: TokenSource) -> Probes:
-    return Probes(contract_client, contract_target.login, contract_target.protected_path, token_source)
+def probes(
+    request: pytest.FixtureRequest,
+    contract_client: ContractClient,
+    contract_target: Target,
+    token_source: TokenSource,
+) -> Probes:
+    """The expiry is fetched only when the expired token is probed: a failed login fails that probe alone."""
+    return Probes(
+        contract_client,
+        contract_target.login,
+        contract_target.protected_path,
+        token_source,
+        lambda: request.getfixturevalue("expiry"),
+    )
 
 
 @pytest.fixture(scope="session")
@@ -186,12 +198,14 @@ def expiry(
 
 @pytest.fixture
 def expired_token(expiry: Expiry) -> Iterator[Secret]:
-    yield from expiry.expired_token()
+    with expiry.expired_token() as token:
+        yield token
 
 
 @pytest.fixture
 def nearly_expired_token(expiry: Expiry) -> Iterator[Secret]:
-    yield from expiry.nearly_expired_token()
+    with expiry.nearly_expired_token() as token:
+        yield token
 
 
 @pytest.fixture

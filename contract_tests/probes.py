@@ -9,14 +9,18 @@ check that reads the probe reports it, and a flaky platform does not get the wro
 
 from __future__ import annotations
 
+import base64
+import re
 import secrets
 import string
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar, overload
 
+import pytest
 import requests
 
 from .client import ContractClient, TargetError, authorization
+from .expiry import Expiry
 from .login import Login, TokenSource
 from .redaction import Secret
 
@@ -28,13 +32,14 @@ _ROTATE = str.maketrans(
     string.ascii_letters + string.digits,
     string.ascii_letters[1:] + "a" + string.digits[1:] + "0",
 )
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
 
 
 T = TypeVar("T")
 
 
 class once(Generic[T]):  # a decorator, lower case like functools.cached_property
-    """cached_property that keeps a TargetError too, and raises it again on every read."""
+    """cached_property that keeps a TargetError or a skip too, and raises it again on every read."""
 
     def __init__(self, probe: Callable[[Any], T]) -> None:
         self._probe = probe
@@ -54,10 +59,10 @@ class once(Generic[T]):  # a decorator, lower case like functools.cached_propert
         if self._key not in kept:
             try:
                 kept[self._key] = self._probe(instance)
-            except TargetError as exc:
+            except (TargetError, pytest.skip.Exception) as exc:
                 kept[self._key] = exc
         outcome = kept[self._key]
-        if isinstance(outcome, TargetError):
+        if isinstance(outcome, (TargetError, pytest.skip.Exception)):
             raise outcome
         return outcome
 
@@ -65,24 +70,44 @@ class once(Generic[T]):  # a decorator, lower case like functools.cached_propert
 def unknown_like(token: Secret) -> Secret:
     """A well-formed token the target never issued, shaped like a real one (a JWT stays a JWT).
 
-    The second half is rotated character by character: same length and alphabet, other value;
-    for a signed token that breaks the signature, for an opaque one it is simply unknown.
+    A JWT keeps its header and payload and gets another valid base64url signature, so a platform
+    that decodes JWTs before looking them up still sees a well-formed token. Any other token has
+    its second half rotated character by character: same length and alphabet, other value.
     """
     value = token.reveal()
+    segments = value.split(".")
+    if len(segments) == 3 and all(_BASE64URL.fullmatch(segment) for segment in segments):
+        return Secret(".".join([*segments[:2], _other_signature(segments[2])]))
     half = len(value) // 2
     return Secret(value[:half] + value[half:].translate(_ROTATE))
+
+
+def _other_signature(signature: str) -> str:
+    """Every byte of the signature inverted, encoded again: canonical base64url of the same length."""
+    try:
+        raw = base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4))
+    except ValueError:
+        return signature.translate(_ROTATE)
+    inverted = bytes(byte ^ 0xFF for byte in raw)
+    return base64.urlsafe_b64encode(inverted).decode().rstrip("=")
 
 
 class Probes:
     """Lazily sent, remembered exchanges with one target."""
 
     def __init__(
-        self, client: ContractClient, login: Login, protected_path: str, tokens: TokenSource
+        self,
+        client: ContractClient,
+        login: Login,
+        protected_path: str,
+        tokens: TokenSource,
+        expiry: Callable[[], Expiry],
     ) -> None:
         self._client = client
         self._login = login
         self._path = protected_path
         self._tokens = tokens
+        self._expiry = expiry
         self.wrong_password_sent = Secret("wrong-" + secrets.token_urlsafe(12))
 
     def _protected(self, auth: str | None) -> requests.Response:
@@ -95,6 +120,12 @@ class Probes:
     @once
     def unknown_token(self) -> requests.Response:
         return self._protected(authorization(unknown_like(self._tokens.current())))
+
+    @once
+    def expired_token(self) -> requests.Response:
+        """Sent once, so that every check of it shares one wait for expiry; a skip is kept as well."""
+        with self._expiry().expired_token() as token:
+            return self._protected(authorization(token))
 
     @once
     def bearer_without_token(self) -> requests.Response:
@@ -125,10 +156,18 @@ class Probes:
         return {
             "no Authorization header": self.no_header,
             "unknown token": self.unknown_token,
+            **self._expired_if_obtainable(),
             "Bearer without a token": self.bearer_without_token,
             "another scheme": self.other_scheme,
             **{f"malformed token ({name})": response for name, response in self.malformed.items()},
         }
+
+    def _expired_if_obtainable(self) -> dict[str, requests.Response]:
+        """The expired token's answer where this run can have one; where it cannot, its own check says why."""
+        try:
+            return {"expired token": self.expired_token}
+        except pytest.skip.Exception:
+            return {}
 
     def token_refusals(self) -> dict[str, requests.Response]:
         return {"wrong password": self.wrong_password, "unknown user": self.unknown_user}

@@ -2,6 +2,7 @@
 
 Where the expired token comes from is expiry.py's business: the mock's clock, CONTRACT_EXPIRED_TOKEN,
 or a wait of at most CONTRACT_EXPIRY_WAIT; without any of them these tests are skipped, saying so.
+The expired token's answer is a probe, sent once: the RFC checks of every 401 read it too.
 """
 
 from __future__ import annotations
@@ -11,21 +12,19 @@ import pytest
 from .checks import Clause, expect, expect_refused, status_text
 from .client import ContractClient, authorization
 from .plugin import Target
+from .probes import Probes
 from .redaction import Secret
 
 pytestmark = pytest.mark.contract
 
 
-def test_expired_token_is_refused(
-    clause: Clause, contract_client: ContractClient, contract_target: Target, expired_token: Secret
-) -> None:
+def test_expired_token_is_refused(clause: Clause, probes: Probes) -> None:
     """An expired token: 401.
 
     Clause: platform docs: expires_in "is how long the token is available for before it expires";
     RFC 6750 §3.1 invalid_token: an expired token gets 401.
     """
-    response = contract_client.get(contract_target.protected_path, auth=authorization(expired_token))
-    expect_refused(clause, response, "a token past its announced expires_in")
+    expect_refused(clause, probes.expired_token, "a token past its announced expires_in")
 
 
 def test_token_lives_its_announced_lifetime(

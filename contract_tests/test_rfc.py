@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import requests
 
@@ -14,6 +16,8 @@ from .redaction import Secret
 
 pytestmark = pytest.mark.rfc
 TOKEN_BITS = 128
+# RFC 6749 §5.2: error = 1*( %x20-21 / %x23-5B / %x5D-7E )
+ERROR_CODE = re.compile(r"[\x20-\x21\x23-\x5B\x5D-\x7E]+")
 
 
 def _listing(responses: dict[str, requests.Response]) -> str:
@@ -36,18 +40,25 @@ def test_token_response_is_not_stored(clause: Clause, login_reply: requests.Resp
     )
 
 
+def _is_error_code(value: object) -> bool:
+    return isinstance(value, str) and ERROR_CODE.fullmatch(value) is not None
+
+
 def test_bad_credentials_error_is_json(clause: Clause, probes: Probes) -> None:
-    """The bad-credentials error body is JSON with an `error` member.
+    """The bad-credentials error body is JSON with an `error` member holding an ASCII error code.
 
     Clause: RFC 6749 §5.2: the error parameters are "included in the entity-body of the HTTP response
-    using the "application/json" media type", and `error` is REQUIRED.
+    using the "application/json" media type", and `error` is REQUIRED: "A single ASCII error code",
+    whose characters "MUST NOT include characters outside the set %x20-21 / %x23-5B / %x5D-7E".
     """
     for name, response in probes.token_refusals().items():
         body = json_body(response)
+        error = body.get("error") if isinstance(body, dict) else None
         expect(
             clause,
-            media_type(response) == "application/json" and isinstance(body, dict) and "error" in body,
-            expected=f"{name}: an application/json object with an error member",
+            media_type(response) == "application/json" and _is_error_code(error),
+            expected=f"{name}: an application/json object whose error is a non-empty string of "
+            "%x20-21 / %x23-5B / %x5D-7E",
             actual=f"Content-Type {response.headers.get('Content-Type')!r}, body {response.text[:80]!r}",
             responses=[response],
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from .checks import MISSING, Clause, expect, expect_schema, json_body, media_type, status_text
+from .checks import Clause, carries_token, expect, expect_schema, json_body, media_type, status_text
 from .client import ContractClient
 from .login import Login, token_of
 from .probes import Probes
@@ -79,8 +79,7 @@ def test_two_logins_give_two_tokens(
 
 
 def _refused_without_token(clause: Clause, response: requests.Response, what: str) -> None:
-    body = json_body(response)
-    leaked = isinstance(body, dict) and body.get("access_token", MISSING) is not MISSING
+    leaked = carries_token(json_body(response))
     expect(
         clause,
         400 <= response.status_code < 500 and not leaked,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import re
 import secrets
 import threading
@@ -71,20 +72,25 @@ class Platform:
     cache_control: str | None = "no-store"
     pragma: str | None = "no-cache"
     reuse_token: bool = False
-    get_issues_token: bool = False
+    whole_seconds: bool = False  # expiry counted from the whole second of issue: floor(now) + ttl
+    on_get: str = "405"  # a GET on the token path: "405", "token" (issues one), "page" (200 HTML, no token)
     # refused logins
     bad_login_status: int = 400
     bad_login_body: dict[str, Any] | None = field(default_factory=lambda: {"error": "invalid_grant"})
     bad_login_challenge: bool = True
     token_with_refusal: bool = False
-    echo_password: bool = False
+    echo_password: tuple[str, ...] = ()  # "wrong password", "unknown user", "success", "get"
+    echo_spelling: Callable[[str], str] = str
     crash_on_odd_username: bool = False
     # the protected path
     protected_status: int = 200
     scheme: str | None = None  # the one spelling accepted; None: any case of "Bearer"
     token_syntax: str = B64TOKEN
     challenge: str | None = 'Bearer realm="proof"'
+    expired_challenge: str | None = 'Bearer realm="proof"'  # the challenge of the 401 to an expired token
     invalid_token_error: bool = True
+    error_param: Callable[[str], str] = lambda error: f'"{error}"'  # the error attribute's value as sent
+    decodes_jwt: bool = False  # a JWT-shaped unknown token must decode, else malformed_status
     missing_header_status: int = 401
     unknown_token_status: int = 401
     expired_status: int = 401
@@ -111,7 +117,6 @@ class Platform:
 def platform_app(platform: Platform, clock: FakeClock) -> Flask:
     app = Flask(__name__)
     expiry = platform.expires_at
-    methods = ["POST", "GET"] if platform.get_issues_token else ["POST"]
 
     def issue() -> str:
         alive = [token for token in platform.issued if expiry.get(token, 0) > clock.now()]
@@ -119,13 +124,25 @@ def platform_app(platform: Platform, clock: FakeClock) -> Flask:
             return alive[-1]
         token = platform.new_token()
         platform.issued.append(token)
-        expiry[token] = clock.now() + platform.ttl
+        issued_at = math.floor(clock.now()) if platform.whole_seconds else clock.now()
+        expiry[token] = issued_at + platform.ttl
         return token
 
-    def bad_login(password: str) -> Response:
+    def echoed(answer: str, password: str) -> dict[str, str]:
+        if answer not in platform.echo_password:
+            return {}
+        return {"error_description": f"password {platform.echo_spelling(password)} seen"}
+
+    def refuse_get(password: str) -> Response:
+        if platform.on_get == "page":
+            return Response("<html><body>Sign in</body></html>", content_type="text/html")
+        response = _answer({"error": "method_not_allowed", **echoed("get", password)}, 405)
+        response.headers["Allow"] = "POST"
+        return response
+
+    def bad_login(password: str, answer: str) -> Response:
         body = dict(platform.bad_login_body or {})
-        if platform.echo_password:
-            body["error_description"] = f"wrong password {password!r}"
+        body.update(echoed(answer, password))
         if platform.token_with_refusal:
             body["access_token"] = issue()
         response = _answer(body if platform.bad_login_body is not None else "no", platform.bad_login_status)
@@ -133,10 +150,12 @@ def platform_app(platform: Platform, clock: FakeClock) -> Flask:
             response.headers["WWW-Authenticate"] = 'Basic realm="login"'
         return response
 
-    @app.route(platform.token_path, methods=methods)
+    @app.route(platform.token_path, methods=["POST", "GET"])
     def token_endpoint() -> Response:
         fields = _credentials(platform.accepts)
         username, password = fields.get("username", ""), fields.get("password", "")
+        if request.method == "GET" and platform.on_get != "token":
+            return refuse_get(password)
         if platform.crash_on_odd_username and not re.fullmatch(r"[A-Za-z0-9-]*", username):
             return _answer({"error": "server_error"}, 500)
         params_ok = all(fields.get(k) == v for k, v in platform.required_params.items())
@@ -144,13 +163,15 @@ def platform_app(platform: Platform, clock: FakeClock) -> Flask:
             platform.logins.append("invalid")
             return _answer({"error": "invalid_request"}, 400)
         if (username, password) != (platform.username, platform.password):
-            platform.logins.append("wrong password" if username == platform.username else "unknown user")
-            return bad_login(password)
+            answer = "wrong password" if username == platform.username else "unknown user"
+            platform.logins.append(answer)
+            return bad_login(password, answer)
         platform.logins.append("ok")
         body = {
             "token_type": platform.token_type,
             "access_token": issue(),
             "expires_in": platform.expires_in(),
+            **echoed("success", password),
         }
         response = Response(json.dumps({**body, **platform.extra_fields}), content_type=platform.content_type)
         for name, value in (("Cache-Control", platform.cache_control), ("Pragma", platform.pragma)):
@@ -166,7 +187,7 @@ def platform_app(platform: Platform, clock: FakeClock) -> Flask:
         scheme, _, token = header.partition(" ")
         if token in expiry and (platform.other_scheme_accepted or _scheme_ok(platform.scheme, scheme)):
             if clock.now() >= expiry[token]:
-                return refuse(platform.expired_status, "invalid_token")
+                return refuse(platform.expired_status, "invalid_token", platform.expired_challenge)
             return (
                 Response(status=204)
                 if platform.protected_status == 204
@@ -178,17 +199,18 @@ def platform_app(platform: Platform, clock: FakeClock) -> Flask:
             return refuse(platform.empty_bearer_status, "invalid_request")
         if not re.fullmatch(platform.token_syntax, token):
             return refuse(platform.malformed_status, "invalid_request")
+        if platform.decodes_jwt and token.count(".") == 2 and not _jwt_decodes(token):
+            return refuse(platform.malformed_status, "invalid_request")
         return refuse(platform.unknown_token_status, "invalid_token")
 
-    def refuse(status: int, error: str | None) -> Response:
+    def refuse(status: int, error: str | None, challenge: str | None = platform.challenge) -> Response:
         body = {"error": error or "unauthorized"}
         if platform.echo_authorization:
             body["received"] = request.headers.get("Authorization", "")
         response = _answer(body, status)
-        if status == 401 and platform.challenge is not None:
-            challenge = platform.challenge
+        if status == 401 and challenge is not None:
             if error and platform.invalid_token_error:
-                challenge += f', error="{error}"'
+                challenge += f", error={platform.error_param(error)}"
             response.headers["WWW-Authenticate"] = challenge
         return response
 
@@ -197,6 +219,18 @@ def platform_app(platform: Platform, clock: FakeClock) -> Flask:
 
 def _scheme_ok(accepted: str | None, scheme: str) -> bool:
     return scheme == accepted if accepted is not None else scheme.lower() == "bearer"
+
+
+def _jwt_decodes(token: str) -> bool:
+    """Whether the header and payload of a JWT-shaped token are base64url JSON objects."""
+    try:
+        parts = [
+            json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+            for part in token.split(".")[:2]
+        ]
+    except ValueError:
+        return False
+    return all(isinstance(part, dict) for part in parts)
 
 
 def _credentials(accepts: tuple[str, ...]) -> dict[str, str]:

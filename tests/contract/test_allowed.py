@@ -24,6 +24,18 @@ ALLOWED = [
     pytest.param({"accepts": ("query",)}, {"CONTRACT_CREDENTIALS_IN": "query"}, id="query-credentials-only"),
     pytest.param({"protected_status": 204}, {}, id="protected-path-204"),
     pytest.param(
+        {"error_param": lambda error: '"' + error.replace("_", "\\_") + '"'},
+        {},
+        id="error-code-as-quoted-pairs",
+    ),
+    pytest.param(
+        {"bad_login_body": {"error": "invalid_grant", "access_token": None}},
+        {},
+        id="refusal-with-null-access-token",
+    ),
+    pytest.param({"on_get": "page"}, {}, id="get-on-token-path-answers-a-sign-in-page"),
+    pytest.param({"new_token": jwt_token, "decodes_jwt": True}, {}, id="jwt-decoded-before-lookup"),
+    pytest.param(
         {"token_path": "/oauth/token", "required_params": {"grant_type": "password"}},
         {"CONTRACT_TOKEN_PARAMS": "grant_type=password"},
         id="oauth-token-path-with-grant-type",
@@ -105,3 +117,38 @@ def test_profile_and_options_drive_a_live_run(suite: SuiteRunner, tmp_path: Path
     assert outcome.ret == 0, outcome.text
     assert len(outcome.passed) == 27
     assert "token path /oauth/token" in outcome.text
+
+
+@pytest.mark.parametrize("ttl", [3, 60])
+def test_whole_second_expiry_passes(suite: SuiteRunner, ttl: int) -> None:
+    """exp = floor(iat) + expires_in: issued at x.9 s, a token may live only expires_in - 0.9 s."""
+    suite.clock.sleep(0.9)
+    outcome = suite.run(Platform(ttl=ttl, whole_seconds=True))
+    assert (outcome.failed, outcome.skipped, outcome.advisory) == (set(), {}, set()), outcome.text
+
+
+def test_whole_second_expiry_of_one_second_skips_the_early_death_check(suite: SuiteRunner) -> None:
+    suite.clock.sleep(0.9)
+    outcome = suite.run(Platform(ttl=1, whole_seconds=True))
+    assert (outcome.failed, outcome.advisory) == (set(), set()), outcome.text
+    assert list(outcome.skipped) == ["test_token_lives_its_announced_lifetime"]
+    assert "whole seconds" in outcome.skipped["test_token_lives_its_announced_lifetime"]
+
+
+def test_an_expires_in_too_large_for_a_float_is_too_long_to_wait_for(suite: SuiteRunner) -> None:
+    outcome = suite.run(Platform(announced=10**400))
+    assert (outcome.failed, outcome.errors) == (set(), {}), outcome.text
+    assert set(outcome.skipped) == {
+        "test_expired_token_is_refused",
+        "test_token_lives_its_announced_lifetime",
+    }
+    assert all("CONTRACT_EXPIRY_WAIT" in reason for reason in outcome.skipped.values()), outcome.skipped
+
+
+def test_the_expired_answer_costs_one_wait(suite: SuiteRunner) -> None:
+    """The expiry check and the two challenge checks read one expired answer: the clock moves once."""
+    ttl = 600
+    start = suite.clock.now()
+    outcome = suite.run(Platform(ttl=ttl), "-k", "not test_token_lives_its_announced_lifetime")
+    assert {"test_expired_token_is_refused", "test_every_401_has_a_challenge"} <= outcome.passed, outcome.text
+    assert ttl < suite.clock.now() - start < 2 * ttl

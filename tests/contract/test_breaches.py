@@ -7,8 +7,10 @@ named check; the expected set says so explicitly.
 
 from __future__ import annotations
 
+import html
 import secrets
 from typing import Any
+from urllib.parse import quote_plus
 
 import pytest
 
@@ -31,6 +33,9 @@ BREACHES = [
         TOKEN_CONFORMS,
     ),
     breach("token-type-mac", {"token_type": "MAC"}, "test_token_type_is_bearer", TOKEN_CONFORMS),
+    breach(
+        "token-type-trailing-newline", {"token_type": "Bearer\n"}, "test_token_type_is_bearer", TOKEN_CONFORMS
+    ),
     breach(
         "token-outside-b64token",
         {"new_token": lambda: "tok@" + secrets.token_hex(20), "token_syntax": r"\S+"},
@@ -82,7 +87,35 @@ BREACHES = [
         {"bad_login_body": {"message": "no"}},
         "test_bad_credentials_error_is_json",
     ),
+    breach("error-code-empty", {"bad_login_body": {"error": ""}}, "test_bad_credentials_error_is_json"),
+    breach("error-code-null", {"bad_login_body": {"error": None}}, "test_bad_credentials_error_is_json"),
+    breach(
+        "error-code-object",
+        {"bad_login_body": {"error": {"code": 401, "message": "Bad credentials"}}},
+        "test_bad_credentials_error_is_json",
+    ),
+    breach(
+        "error-code-with-a-quote",
+        {"bad_login_body": {"error": 'invalid "grant"'}},
+        "test_bad_credentials_error_is_json",
+    ),
+    breach(
+        "error-code-not-ascii",
+        {"bad_login_body": {"error": "identifiants_invalidés"}},
+        "test_bad_credentials_error_is_json",
+    ),
     breach("basic-challenge", {"challenge": 'Basic realm="x"'}, "test_protected_401_has_bearer_challenge"),
+    breach(
+        "expired-401-without-challenge",
+        {"expired_challenge": None},
+        "test_protected_401_has_bearer_challenge",
+        "test_every_401_has_a_challenge",
+    ),
+    breach(
+        "expired-401-basic-challenge",
+        {"expired_challenge": 'Basic realm="x"'},
+        "test_protected_401_has_bearer_challenge",
+    ),
     breach(
         "no-challenge",
         {"challenge": None},
@@ -107,8 +140,21 @@ ADVISORY_BREACHES = [
     breach("no-error-code", {"invalid_token_error": False}, "test_unknown_token_gets_invalid_token"),
     breach("no-pragma", {"pragma": None}, "test_token_response_has_pragma_no_cache"),
     breach("other-scheme-accepted", {"other_scheme_accepted": True}, "test_other_scheme_is_refused"),
-    breach("token-by-get", {"get_issues_token": True}, "test_token_endpoint_refuses_get"),
-    breach("password-echoed", {"echo_password": True}, "test_password_is_not_echoed"),
+    breach("token-by-get", {"on_get": "token"}, "test_token_endpoint_refuses_get"),
+    breach("password-echoed", {"echo_password": ("wrong password",)}, "test_password_is_not_echoed"),
+    breach(
+        "password-echoed-to-unknown-user", {"echo_password": ("unknown user",)}, "test_password_is_not_echoed"
+    ),
+    breach(
+        "password-echoed-url-encoded-on-success",
+        {"echo_password": ("success",), "echo_spelling": quote_plus},
+        "test_password_is_not_echoed",
+    ),
+    breach(
+        "password-echoed-html-escaped-to-get",
+        {"echo_password": ("get",), "echo_spelling": html.escape},
+        "test_password_is_not_echoed",
+    ),
 ]
 
 
@@ -128,3 +174,23 @@ def test_advisory_breach_fails_with_advisory_fail(
     outcome = suite.run(Platform(**changes), "--advisory=fail", env=env)
     assert sorted(outcome.failed) == sorted(failing), f"failed: {sorted(outcome.failed)}\n{outcome.text}"
     assert not outcome.advisory
+
+
+def test_expired_token_given_without_a_challenge_fails_both_challenge_checks(suite: SuiteRunner) -> None:
+    """The answer to CONTRACT_EXPIRED_TOKEN, with no waiting, is checked for its challenge too."""
+    platform = Platform(expired_challenge=None)
+    expired = platform.mint_expired(suite.clock)
+    outcome = suite.run(platform, env={"CONTRACT_EXPIRED_TOKEN": expired, "CONTRACT_EXPIRY_WAIT": None})
+    assert outcome.failed == {"test_protected_401_has_bearer_challenge", "test_every_401_has_a_challenge"}, (
+        outcome.text
+    )
+    assert "expired token: a 401 with" in outcome.text
+
+
+def test_a_token_ending_in_a_newline_fails_its_check_and_breaks_nothing(suite: SuiteRunner) -> None:
+    """The b64token check names the breach; the checks that must send the token say why they cannot."""
+    outcome = suite.run(Platform(new_token=lambda: secrets.token_urlsafe(32) + "\n"))
+    assert "test_access_token_is_b64token" in outcome.failed, outcome.text
+    assert "test_fresh_token_is_accepted" in outcome.failed
+    assert "no Authorization header can carry it" in outcome.text
+    assert "InvalidHeader" not in outcome.text

@@ -27,6 +27,12 @@ def test_challenge_params() -> None:
     assert challenge_params(header) == {"realm": "x", "error": "invalid_token", "error_description": "a, b"}
 
 
+def test_challenge_params_unescape_quoted_pairs() -> None:
+    """RFC 7230 §3.2.6: a quoted-pair stands for the character it escapes."""
+    header = r'Bearer realm="a \"b\" \\ c", error="invalid\_token"'
+    assert challenge_params(header) == {"realm": 'a "b" \\ c', "error": "invalid_token"}
+
+
 def test_cache_directives() -> None:
     assert cache_directives("No-Store, max-age=0") == {"no-store", "max-age"}
 

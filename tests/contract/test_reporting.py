@@ -15,7 +15,7 @@ from .targets import Platform
 LEAKY = {
     "token_type": "MAC",
     "announced": "60",
-    "echo_password": True,
+    "echo_password": ("wrong password", "unknown user", "success", "get"),
     "echo_authorization": True,
     "unknown_token_status": 200,
     "other_scheme_accepted": True,
