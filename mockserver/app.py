@@ -92,7 +92,8 @@ def _register_request_hooks(app: Flask, mock: MockState) -> None:
     @app.before_request
     def refuse_oversized_chunked_body() -> None:
         """werkzeug stops reading a chunked body at the size limit without a word: say 413 instead."""
-        if request.content_length is not None or "Transfer-Encoding" not in request.headers:
+        environ = request.environ  # read raw: this runs on every request
+        if "HTTP_TRANSFER_ENCODING" not in environ or environ.get("CONTENT_LENGTH"):
             return
         data = request.get_data(cache=True)  # cached: the route's parsers read it from here
         if len(data) >= MAX_BODY_BYTES and request.environ["wsgi.input"].read(1):

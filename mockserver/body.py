@@ -9,7 +9,7 @@ __all__ = ["has_body", "is_json"]
 
 def has_body(request: Request) -> bool:
     """A chunked body has no Content-Length, yet is a body."""
-    return bool(request.content_length) or "Transfer-Encoding" in request.headers
+    return bool(request.content_length) or "HTTP_TRANSFER_ENCODING" in request.environ
 
 
 def is_json(mimetype: str) -> bool:
