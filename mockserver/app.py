@@ -96,7 +96,7 @@ def _register_request_hooks(app: Flask, mock: MockState) -> None:
         if "HTTP_TRANSFER_ENCODING" not in environ or environ.get("CONTENT_LENGTH"):
             return
         data = request.get_data(cache=True)  # cached: the route's parsers read it from here
-        if len(data) >= MAX_BODY_BYTES and request.environ["wsgi.input"].read(1):
+        if len(data) >= MAX_BODY_BYTES and environ["wsgi.input"].read(1):
             raise RequestEntityTooLarge()
 
     @app.after_request

@@ -28,5 +28,13 @@ def first_error(definition: str, value: Any, where: tuple[str, ...] = ()) -> str
 
 
 def _without_value(error: ValidationError) -> str:
-    """jsonschema's message quotes the rejected value, which may be or hold a secret: never shown."""
-    return error.message.replace(repr(error.instance), "the value")
+    """jsonschema's message quotes the rejected value, which may be or hold a secret: never shown.
+
+    Most messages start with it; a number elsewhere is left alone, as it may be the schema's own
+    bound (`2 is less than the minimum of 200`)."""
+    quoted = repr(error.instance)
+    if error.message.startswith(quoted):
+        return "the value" + error.message[len(quoted) :]
+    if isinstance(error.instance, str | dict | list):
+        return error.message.replace(quoted, "the value")
+    return error.message

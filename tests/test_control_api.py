@@ -107,6 +107,12 @@ def test_bad_user_bodies_are_400(api: Transport, body: dict) -> None:
     assert reply.body["error"] == "invalid_request"
 
 
+def test_control_errors_name_the_schema_bound_without_quoting_the_value(api: Transport) -> None:
+    reply = api.request("POST", "/_mock/faults", json={"status": 2})
+    assert reply.status == 400
+    assert reply.body["error_description"] == "status: the value is less than the minimum of 200"
+
+
 def test_fake_users_are_the_same_on_every_run_and_can_log_in() -> None:
     def usernames(seed: int) -> list[str]:
         app = create_app(Settings(fake_users=5, seed=seed, log_requests=False))
