@@ -101,9 +101,20 @@ def _compare(settings: ContractSettings, args: argparse.Namespace, out: IO[str])
         finally:
             mock_side.client.close()
             platform.client.close()
+    _require_platform_login(platform.token is not None, platform_seen.get("login", {}))
     found = differences(mock_seen, platform_seen)
     out.write(redact(render_drift(found, len(PROBES), base_url)) + "\n")
     return 1 if found else 0
+
+
+def _require_platform_login(got_token: bool, login: dict[str, str]) -> None:
+    """Credentials the platform refuses leave nothing to compare beyond the login: no verdict, not drift."""
+    status = login.get("status", "")
+    if not got_token and status.startswith("4"):
+        raise ValueError(
+            f"the platform refused the configured credentials ({status}): check CONTRACT_USERNAME and "
+            "CONTRACT_PASSWORD; nothing was compared"
+        )
 
 
 def run_compare(

@@ -109,8 +109,8 @@ class Summary:
         counts = self.counts
         if any(counts[name] for name in FAILING):
             return "fail"
-        if not self.complete or counts["inconclusive"]:
-            return "none"
+        if not self.complete or counts["inconclusive"] or not (counts["passed"] or counts["warned"]):
+            return "none"  # nothing verified (every check skipped) is no pass either
         return "pass"
 
     @property
@@ -125,6 +125,8 @@ class Summary:
             return f"FAIL: {failing} of {total} checks failed against {target} ({tally})"
         if not self.complete:
             return f"NO VERDICT: the contract suite did not run to its end against {target}"
+        if self.status == "none" and not counts["inconclusive"]:
+            return f"NO VERDICT: no check ran to a verdict against {target} ({tally}; see why skipped)"
         if self.status == "none":
             unjudged = f"{counts['inconclusive']} of {total} checks met a target error against {target}"
             return f"NO VERDICT: {unjudged}, rerun when it is healthy ({tally})"

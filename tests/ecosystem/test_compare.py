@@ -90,6 +90,21 @@ def test_a_breaching_platform_differs_where_it_breaches_and_nothing_secret_is_sh
     assert not [token for token in platform.issued if token[:16] in everything]
 
 
+def test_credentials_the_platform_refuses_give_no_verdict_not_drift(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    use_platform(monkeypatch, "demo", "wrong-password-secret")
+    with MockServer(Settings(log_requests=False)) as platform:
+        status = main(["compare", "--base-url", platform.url])
+    captured = capsys.readouterr()
+    assert status == 2
+    assert "DRIFT" not in captured.out
+    assert captured.err.startswith(
+        "authcontract compare: the platform refused the configured credentials (400)"
+    )
+    assert "wrong-password-secret" not in captured.out + captured.err
+
+
 def test_an_unreachable_platform_is_one_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:

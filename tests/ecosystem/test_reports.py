@@ -54,6 +54,11 @@ def mask(text: str) -> str:
         ),
         (["passed", "not run"], "NO VERDICT: the contract suite did not run to its end against T", "none"),
         ([], "NO VERDICT: the contract suite did not run to its end against T", "none"),
+        (
+            ["skipped", "skipped"],
+            "NO VERDICT: no check ran to a verdict against T (2 skipped; see why skipped)",
+            "none",
+        ),
     ],
     ids=[
         "pass-with-skip-and-warning",
@@ -63,6 +68,7 @@ def mask(text: str) -> str:
         "target-error",
         "stopped",
         "never-started",
+        "every-check-skipped",
     ],
 )
 def test_the_verdict(outcomes: list[str], verdict: str, status: str) -> None:

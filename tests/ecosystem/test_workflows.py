@@ -176,3 +176,12 @@ def test_the_actions_check_step_fails_when_the_check_fails_and_still_writes_the_
     assert (tmp_path / "summary").read_text(
         encoding="utf-8"
     ) == "```\nFAIL: 1 of 1 checks failed against X\n```\n"
+
+
+def test_the_actions_check_step_refuses_an_empty_base_url(tmp_path: Path) -> None:
+    """GitHub does not enforce `required` on action inputs: an unset variable must not check the mock."""
+    script = _step_script(load(ACTION)["runs"]["steps"], "check")
+    result, outputs = _run_step(script, tmp_path, _action_env("", "demo-password"))
+    assert result.returncode == 2
+    assert result.stdout.startswith("::error::base-url is empty")
+    assert (outputs, "PASS" in result.stdout) == ("", False)
