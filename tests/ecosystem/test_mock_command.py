@@ -74,6 +74,11 @@ def test_the_console_script_serves_the_mock() -> None:
         assert reply.json()["expires_in"] == 42
     finally:
         process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=15)
+        try:
+            _, err = process.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()  # never leave a server behind, even when the test fails
+            process.communicate(timeout=15)
+            raise
     assert process.returncode == 0
     assert f"serving the mock on http://127.0.0.1:{port} (werkzeug)" in err
