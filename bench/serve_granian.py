@@ -1,9 +1,9 @@
-"""Serve the bare app (or, for tuning runs, the mock) with granian as mockserver/serve.py does.
+"""Serve the bare app (or, for tuning runs, the mock) with granian as mockserver/serving/serve.py does.
 
 The same interface (WSGI), factory, worker count (one per core unless told), address and
 access log as `python -m mockserver`; the optional knobs (blocking threads, backpressure,
 runtime threads) exist only so that bench/tuning.py can try them. With `--app mock` the
-workers get their settings as MOCKSERVER_* variables, through mockserver.serve, and share a
+workers get their settings as MOCKSERVER_* variables, through mockserver.serving.serve, and share a
 private file store, as `python -m mockserver` sets them up.
 
 Usage: python -m bench.serve_granian --app bare|mock --port P [--workers N] [tuning flags]
@@ -16,7 +16,7 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from mockserver.serve import MOCK_TARGET, granian_arguments, settings_environment, shared_store
+from mockserver.serving.serve import MOCK_TARGET, granian_arguments, settings_environment, shared_store
 from mockserver.settings import Settings
 
 __all__ = ["TARGETS", "main"]

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from mockserver.redaction import is_secret_field
+from mockserver.core.redaction import is_secret_field
 
 from .redaction import Secret, register
 

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .app import create_app
-    from .clock import Clock, ManualClock, ShiftedClock
-    from .errors import OAuthError
-    from .server import MockServer
+    from .core.clock import Clock, ManualClock, ShiftedClock
+    from .core.errors import OAuthError
+    from .serving.server import MockServer
     from .settings import ConfigError, Settings, load_settings
 
 __all__ = [
@@ -30,11 +30,11 @@ __all__ = [
 
 _HOMES = {
     "create_app": ".app",
-    "Clock": ".clock",
-    "ManualClock": ".clock",
-    "ShiftedClock": ".clock",
-    "OAuthError": ".errors",
-    "MockServer": ".server",
+    "Clock": ".core.clock",
+    "ManualClock": ".core.clock",
+    "ShiftedClock": ".core.clock",
+    "OAuthError": ".core.errors",
+    "MockServer": ".serving.server",
     "ConfigError": ".settings",
     "Settings": ".settings",
     "load_settings": ".settings",

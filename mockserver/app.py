@@ -9,18 +9,18 @@ import time
 from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from .access import check_control_token
-from .clock import Clock
+from .core.clock import Clock
+from .core.errors import OAuthError
+from .core.redaction import loggable, redact_query
+from .core.routes_file import load_routes
+from .core.services import build_state
+from .core.state import EXTENSION_KEY, MockState
 from .data import fixture_path, load_yaml
-from .errors import OAuthError
-from .fault_hooks import CONTROL_PREFIX, ConnectionDropper, register_fault_hooks
-from .journal import entry_from
-from .redaction import loggable, redact_query
-from .routes import api, authorization, control
-from .routes_file import load_routes
-from .services import build_state
+from .http.access import check_control_token
+from .http.fault_hooks import CONTROL_PREFIX, ConnectionDropper, register_fault_hooks
+from .http.journal_entry import entry_from
+from .http.routes import api, authorization, control
 from .settings import Settings
-from .state import EXTENSION_KEY, MockState
 
 __all__ = ["MAX_BODY_BYTES", "create_app"]
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from .server import MockServer
+    from .serving.server import MockServer
     from .settings import Settings
     from .testing import AuthMock
 
@@ -60,7 +60,7 @@ def auth_mock_settings(pytestconfig: pytest.Config) -> Settings:
 @pytest.fixture(scope="session")
 def auth_mock_server(auth_mock_settings: Settings) -> Iterator[MockServer]:
     """One mock for the session, in a thread, on 127.0.0.1 and a free port; stopped at the end."""
-    from .server import MockServer
+    from .serving.server import MockServer
 
     with MockServer(auth_mock_settings) as server:
         yield server

@@ -12,8 +12,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from .core.schemas import first_error
 from .data import fixture_path
-from .schemas import first_error
 
 __all__ = ["ENV_PREFIX", "ConfigError", "Settings", "load_settings"]
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from mockserver import ManualClock, MockServer, Settings, create_app
-from mockserver.state import MockState
+from mockserver.core.state import MockState
 
 from .transport import HttpTransport, TestClientTransport, Transport
 

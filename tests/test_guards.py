@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from mockserver import ManualClock, OAuthError, Settings, lockout
-from mockserver.lockout import Lockout
-from mockserver.shared import SharedState, initial_document
+from mockserver import ManualClock, OAuthError, Settings
+from mockserver.core import lockout
+from mockserver.core.lockout import Lockout
+from mockserver.core.shared import SharedState, initial_document
 from mockserver.store.memory import MemoryBackend
 
 from .conftest import DEMO, login

@@ -10,7 +10,7 @@ import requests
 
 from mockserver import MockServer
 from mockserver.data import fixture_path, load_json
-from mockserver.routes.control import LATEST_TIME
+from mockserver.http.routes.control import LATEST_TIME
 
 TIMEOUT = 5
 CLOCK_SCHEMA = load_json(fixture_path("schemas/control.json"))["$defs"]["clock"]

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mockserver import OAuthError
-from mockserver.bearer import B64TOKEN, parse_bearer
-from mockserver.credentials import Credentials, read_credentials
+from mockserver.http.bearer import B64TOKEN, parse_bearer
+from mockserver.http.credentials import Credentials, read_credentials
 
 B64_ALPHABET = string.ascii_letters + string.digits + "-._~+/"
 b64tokens = st.builds(

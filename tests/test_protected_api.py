@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mockserver import ManualClock
-from mockserver.state import MockState
+from mockserver.core.state import MockState
 
 from .conftest import VIEWER, bearer, login
 from .transport import Transport

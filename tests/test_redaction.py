@@ -8,9 +8,9 @@ import socket
 import pytest
 
 from mockserver import MockServer, Settings
-from mockserver.credentials import Credentials
-from mockserver.redaction import redact_authorization, redact_fields, redact_query, redact_token
-from mockserver.state import MockState
+from mockserver.core.redaction import redact_authorization, redact_fields, redact_query, redact_token
+from mockserver.core.state import MockState
+from mockserver.http.credentials import Credentials
 
 from .conftest import DEMO, bearer, login, pytest_assertrepr_compare
 from .transport import Transport

@@ -8,7 +8,7 @@ from pathlib import Path
 from faker import Faker
 
 from mockserver import Settings, create_app
-from mockserver.routes_file import load_routes, render_template
+from mockserver.core.routes_file import load_routes, render_template
 
 from .conftest import VIEWER, bearer, login
 from .transport import TestClientTransport

@@ -9,8 +9,8 @@ import pytest
 import requests
 
 from mockserver import Settings, create_app
-from mockserver.serve import serve
-from mockserver.shared import initial_document
+from mockserver.core.shared import initial_document
+from mockserver.serving.serve import serve
 from mockserver.store import open_backend
 
 from .conftest import DEMO
@@ -104,7 +104,9 @@ def test_worker_processes_sharing_the_embedded_store_behave_as_one_mock(tmp_path
 
 def test_several_workers_default_to_a_private_file_store(monkeypatch: pytest.MonkeyPatch) -> None:
     served: list[Settings] = []
-    monkeypatch.setattr("mockserver.serve._serve_granian", lambda settings, workers: served.append(settings))
+    monkeypatch.setattr(
+        "mockserver.serving.serve._serve_granian", lambda settings, workers: served.append(settings)
+    )
     serve(Settings(workers=2))
     serve(Settings(workers=1))
     assert served[0].store.startswith("file://")

@@ -7,10 +7,11 @@ import tracemalloc
 
 import pytest
 
-from mockserver import ManualClock, tokens
-from mockserver.shared import FORMAT, SharedState, initial_document
+from mockserver import ManualClock
+from mockserver.core import tokens
+from mockserver.core.shared import FORMAT, SharedState, initial_document
+from mockserver.core.tokens import TokenAuthority, TokenProblem, TokenRejected, token_key
 from mockserver.store.memory import MemoryBackend
-from mockserver.tokens import TokenAuthority, TokenProblem, TokenRejected, token_key
 
 
 @pytest.fixture

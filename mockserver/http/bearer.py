@@ -6,9 +6,9 @@ import re
 
 from werkzeug.datastructures import Authorization
 
-from .errors import OAuthError
-from .tokens import TokenAuthority, TokenClaims, TokenProblem, TokenRejected
-from .users import User, UserDirectory
+from ..core.errors import OAuthError
+from ..core.tokens import TokenAuthority, TokenClaims, TokenProblem, TokenRejected
+from ..core.users import User, UserDirectory
 
 __all__ = ["B64TOKEN", "authenticate_header", "check_permission", "parse_bearer"]
 

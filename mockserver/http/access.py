@@ -7,9 +7,9 @@ import ipaddress
 
 from flask import request
 
+from ..core.errors import OAuthError
+from ..settings import ConfigError, Settings
 from .bearer import B64TOKEN, parse_bearer
-from .errors import OAuthError
-from .settings import ConfigError, Settings
 
 __all__ = ["check_control_token", "guard_control_api"]
 

@@ -12,7 +12,7 @@ import json
 import math
 from typing import Any
 
-from .errors import OAuthError
+from ..core.errors import OAuthError
 
 __all__ = ["MAX_JSON_DEPTH", "parse_json_object"]
 

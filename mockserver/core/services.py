@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..settings import Settings
+from ..store import Document, open_backend
 from .clock import Clock, ShiftedClock
 from .faults import FaultBook
 from .journal import Journal
 from .lockout import Lockout
-from .settings import Settings
 from .shared import SharedOffset, SharedState, initial_document
 from .state import MockState
-from .store import Document, open_backend
 from .tokens import TokenAuthority
 from .users import User, UserDirectory, fake_users, load_users
 

@@ -7,8 +7,8 @@ import os
 
 from flask import Flask
 
-from .app import create_app
-from .settings import load_settings
+from ..app import create_app
+from ..settings import load_settings
 
 __all__ = ["app_from_environment"]
 

@@ -7,13 +7,13 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from ...core.errors import OAuthError
+from ...core.schemas import first_error
+from ...core.users import User
 from ..access import guard_control_api
 from ..body import is_json
-from ..errors import OAuthError
+from ..current import state
 from ..json_input import parse_json_object
-from ..schemas import first_error
-from ..state import state
-from ..users import User
 
 __all__ = ["blueprint"]
 

@@ -9,9 +9,9 @@ from typing import Any
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from .app import create_app
-from .settings import Settings
-from .state import EXTENSION_KEY, MockState
+from ..app import create_app
+from ..core.state import EXTENSION_KEY, MockState
+from ..settings import Settings
 
 __all__ = ["MockServer", "QuietRequestHandler"]
 

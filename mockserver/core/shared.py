@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from .store import Backend, Document
+from ..store import Backend, Document
 
 __all__ = ["SharedState", "Snapshot", "initial_document"]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
+from ...core.errors import OAuthError
 from ..credentials import read_credentials
-from ..errors import OAuthError
-from ..state import state
+from ..current import state
 
 __all__ = ["blueprint"]
 

@@ -17,11 +17,11 @@ from contextlib import contextmanager
 from dataclasses import fields
 from typing import Any
 
-from .settings import ENV_PREFIX, Settings
+from ..settings import ENV_PREFIX, Settings
 
 __all__ = ["MOCK_TARGET", "granian_arguments", "serve", "settings_environment", "shared_store"]
 
-MOCK_TARGET = "mockserver.wsgi:app_from_environment"
+MOCK_TARGET = "mockserver.serving.wsgi:app_from_environment"
 log = logging.getLogger("mockserver")
 
 
@@ -96,7 +96,7 @@ def _serve_granian(settings: Settings, workers: int) -> None:
 def _serve_werkzeug(settings: Settings) -> None:
     from werkzeug.serving import make_server
 
-    from .app import create_app
+    from ..app import create_app
     from .server import QuietRequestHandler
 
     server = make_server(

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
-
+from ..settings import Settings
 from .clock import Clock
 from .faults import FaultBook
 from .journal import Journal
 from .lockout import Lockout
-from .settings import Settings
 from .shared import SharedState
 from .tokens import TokenAuthority
 from .users import UserDirectory
 
-__all__ = ["EXTENSION_KEY", "MockState", "state"]
+__all__ = ["EXTENSION_KEY", "MockState"]
 
 EXTENSION_KEY = "mockserver"
 
@@ -35,7 +33,3 @@ class MockState:
         """Back to how the mock started: clock, tokens (a new signing key), users, faults, journal."""
         self.shared.reset()
         self.clock.reset()
-
-
-def state() -> MockState:
-    return current_app.extensions[EXTENSION_KEY]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .data import load_json
+from ..data import load_json
 
 __all__ = ["RouteSpec", "load_routes", "render_template"]
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .data import load_json
+from ..data import load_json
 from .schemas import first_error
 from .shared import SharedState
 

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Response, g, request
 
-from .faults import Fault
-from .state import MockState
+from ..core.faults import Fault
+from ..core.state import MockState
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment

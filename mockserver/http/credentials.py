@@ -9,8 +9,8 @@ from urllib.parse import unquote_to_bytes
 from flask import Request
 from werkzeug.datastructures import MultiDict
 
+from ..core.errors import OAuthError
 from .body import has_body, is_json
-from .errors import OAuthError
 from .json_input import parse_json_object
 
 __all__ = ["Credentials", "read_credentials"]

@@ -6,11 +6,11 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from ...core.routes_file import RouteSpec
+from ...core.tokens import TokenClaims
+from ...core.users import User
 from ..bearer import authenticate_header, check_permission
-from ..routes_file import RouteSpec
-from ..state import state
-from ..tokens import TokenClaims
-from ..users import User
+from ..current import state
 
 __all__ = ["make_blueprint"]
 

@@ -1,0 +1,1 @@
+"""What the mock knows without HTTP: tokens, users, faults, lockout, clock, journal, shared state."""

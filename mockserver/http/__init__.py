@@ -1,0 +1,1 @@
+"""The Flask edge: reads requests (bearer, body, credentials), renders answers, and the blueprints."""
