@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 DEBIAN_TOOLS := redis-server curl jq
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test fuzz lint format clean tools bench bench-peers
+.PHONY: run test fuzz lint format clean tools bench bench-peers bench-adoption dist
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ bench: $(STAMP)
 	@$(BIN)/python -c 'import pyinstrument' 2>/dev/null || $(BIN)/python -m pip install --quiet pyinstrument
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
+# What `pip install authcontract` costs another project's pytest start (two clean venvs from the index).
+bench-adoption: $(STAMP)
+	$(BIN)/python -m bench.adoption $(BENCH_ARGS)
+
 bench-peers: $(STAMP)
 	$(call bench_debian,wrk,wrk)
 	$(call bench_debian,java,openjdk-17-jre-headless)
@@ -56,6 +60,14 @@ bench-peers: $(STAMP)
 	  grep -qs "\"version\": \"$$version\"" bench/.peers/node_modules/$$name/package.json || stale=1; done; \
 	if [ -n "$$stale" ]; then npm install --prefix bench/.peers --no-audit --no-fund --loglevel=error $(BENCH_PEERS); fi
 	$(BIN)/python -m bench.peers $(BENCH_ARGS)
+
+# The release's files: sdist and wheel in dist/, checked by twine, then the wheel installed into a
+# clean venv from the package index (tests marked `dist`): the plugin, the extras, `authcontract check`.
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/hatchling build -t sdist -t wheel -d dist
+	$(BIN)/twine check --strict dist/*
+	$(BIN)/python -m pytest -m dist -p no:cacheprovider tests/test_wheel.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -67,4 +79,4 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache dist

@@ -7,4 +7,11 @@ alike and shows where they differ.
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from importlib.metadata import PackageNotFoundError, version
+
+__all__ = ["__version__"]
+
+try:  # pyproject.toml is the one place the version is written
+    __version__ = version("authcontract")
+except PackageNotFoundError:  # pragma: no cover - a source tree that was never installed
+    __version__ = "0+unknown"

@@ -12,7 +12,14 @@ import os
 import sys
 from collections.abc import Sequence
 
+from mockserver.extras import MissingExtra, require
+
+from . import __version__
+
 __all__ = ["build_parser", "main"]
+
+# what `check` and `compare` run on, from the 'suite' extra
+SUITE_MODULES = ("pytest", "schemathesis")
 
 COMMANDS = {
     "mock": "serve the mock: `python -m mockserver` and its flags (see `authcontract mock --help`)",
@@ -30,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Credentials come from CONTRACT_USERNAME / CONTRACT_PASSWORD, or are asked at a terminal; "
         "never from arguments.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("mock", help=COMMANDS["mock"], add_help=False)
     check.add_arguments(commands.add_parser("check", help=COMMANDS["check"], description=COMMANDS["check"]))
@@ -46,6 +54,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return mock_main(arguments[1:])
     args = build_parser().parse_args(arguments)
+    try:
+        for module in SUITE_MODULES:
+            require(module, "suite")
+    except MissingExtra as missing:
+        print(f"authcontract {args.command}: {missing}", file=sys.stderr)
+        return 2
     streams = {"environ": os.environ, "stdin": sys.stdin, "out": sys.stdout, "err": sys.stderr}
     if args.command == "check":
         from .check import run_check

@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from .extras import MissingExtra, require
 from .settings import ConfigError, Settings, load_settings
 
 __all__ = ["build_parser", "main", "preflight", "settings_from_args"]
@@ -45,7 +46,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="turn off the /_mock/ control API",
     )
     add("--quiet", dest="log_requests", action="store_const", const=False, help="no log line per request")
+    add("--version", action="version", version=f"%(prog)s {_version()}")
     return parser
+
+
+def _version() -> str:
+    from authcontract import __version__
+
+    return __version__
 
 
 def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
@@ -58,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = settings_from_args(argv)
         preflight(settings)
-    except ConfigError as error:
+    except (ConfigError, MissingExtra) as error:
         print(f"mockserver: {error}", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -73,6 +81,8 @@ def preflight(settings: Settings) -> None:
     reached, is then one line here rather than a traceback from every worker."""
     from .app import create_app
 
+    if settings.server == "granian":
+        require("granian", "serve")
     try:
         create_app(settings)
     except (OSError, ValueError, LookupError, TypeError) as error:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from mockserver.data import fixtures_dir
 
+from .venvs import PIP, build_wheel
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -16,13 +18,9 @@ def test_a_checkout_reads_the_fixtures_beside_the_package() -> None:
 
 
 def test_an_installed_wheel_carries_and_finds_its_fixtures(tmp_path: Path) -> None:
-    wheels, site = tmp_path / "wheels", tmp_path / "site"
-    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
-    subprocess.run(
-        [*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", wheels, ROOT], check=True, timeout=300
-    )
-    wheel = next(wheels.glob("authcontract-*.whl"))
-    subprocess.run([*pip, "install", "--no-deps", "--target", site, wheel], check=True, timeout=300)
+    site = tmp_path / "site"
+    wheel = build_wheel(tmp_path / "wheels")
+    subprocess.run([*PIP, "install", "--no-deps", "--target", site, wheel], check=True, timeout=300)
     probe = (
         "import mockserver, mockserver.data as d; from mockserver import create_app;"
         "c = create_app().test_client();"

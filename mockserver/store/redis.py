@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from ..extras import require
 from . import Document
 
 __all__ = ["RedisBackend"]
@@ -17,8 +18,7 @@ _TIMEOUT = 5
 
 class RedisBackend:
     def __init__(self, url: str, initial: Callable[[], Document], journal_size: int) -> None:
-        import redis
-
+        redis = require("redis", "redis")
         self._redis = redis.Redis.from_url(url, socket_timeout=_TIMEOUT, socket_connect_timeout=_TIMEOUT)
         self._watch_error = redis.WatchError
         self._journal_size = journal_size

@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -93,7 +94,8 @@ def _actionlint(project: Path, workflow: str) -> subprocess.CompletedProcess[str
 
 def test_the_workflow_example_passes_actionlint_against_the_real_action(tmp_path: Path) -> None:
     workflow = example("workflow")
-    uses = "your-org/authcontract/.github/actions/contract-check@main"
+    # pinned to this release's tag, never a moving branch
+    uses = f"your-org/authcontract/.github/actions/contract-check@v{version('authcontract')}"
     assert uses in workflow
     (tmp_path / ".git").mkdir()  # actionlint finds local actions from the project's root
     shutil.copytree(ROOT / ".github" / "actions", tmp_path / ".github" / "actions")

@@ -1,0 +1,111 @@
+"""The built wheel as another project installs it: what a plain install adds, the plugin, the extras.
+
+The metadata test runs on every `make test`. The install tests build a clean venv and install from
+the package index (two installs, a minute or two), so they are marked `dist` and run by `make dist`
+and the release workflow, not by `make test`.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from email.parser import Parser
+from pathlib import Path
+from zipfile import ZipFile
+
+import pytest
+
+from .venvs import Venv, build_wheel
+
+HEAVY = {"schemathesis", "hypothesis", "granian", "redis", "graphql-core", "rich", "anyio"}
+# the plain install: the mock in a thread and the pytest plugin (names as pip freeze spells them)
+PLAIN = {
+    "attrs", "blinker", "certifi", "charset-normalizer", "click", "faker", "flask", "idna", "itsdangerous",
+    "jinja2", "jsonschema", "jsonschema-specifications", "markupsafe", "pyyaml", "referencing",
+    "requests", "rpds-py", "typing-extensions", "urllib3", "werkzeug",
+}  # fmt: skip
+PYTEST_ITSELF = {"pytest", "iniconfig", "packaging", "pluggy", "pygments"}
+
+
+def requirements(wheel: Path) -> dict[str | None, set[str]]:
+    """The wheel's Requires-Dist by extra (None: a plain install), names only."""
+    with ZipFile(wheel) as archive:
+        metadata = next(name for name in archive.namelist() if name.endswith(".dist-info/METADATA"))
+        message = Parser().parsestr(archive.read(metadata).decode())
+    by_extra: dict[str | None, set[str]] = {}
+    for line in message.get_all("Requires-Dist") or []:
+        spec, _, marker = line.partition(";")
+        name = spec.split("[")[0].split(">")[0].split("<")[0].split("=")[0].strip().lower()
+        extra = marker.split("extra ==")[1].strip(" '\"") if "extra ==" in marker else None
+        by_extra.setdefault(extra, set()).add(name)
+    return by_extra
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_wheel(tmp_path_factory.mktemp("wheel"))
+
+
+def test_a_plain_install_requires_nothing_heavy(wheel: Path) -> None:
+    needs = requirements(wheel)
+    assert needs[None] == {"flask", "werkzeug", "requests", "faker", "jsonschema", "pyyaml"}
+    assert {"schemathesis", "hypothesis", "pytest"} <= needs["suite"]
+    assert needs["serve"] == {"granian"}
+    assert needs["redis"] == {"redis"}
+
+
+def test_the_wheel_has_its_entry_points_and_license(wheel: Path) -> None:
+    with ZipFile(wheel) as archive:
+        names = archive.namelist()
+        entry_points = archive.read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
+    assert any(name.endswith(".dist-info/licenses/LICENSE") for name in names)
+    assert "authcontract = mockserver.pytest_plugin" in entry_points
+    assert "authcontract = authcontract.cli:main" in entry_points
+    assert "authcontract/__main__.py" in names
+
+
+# --- install tests (make dist) -----------------------------------------------------------------
+
+DOWNSTREAM_TEST = """
+import requests
+
+
+def test_the_plugin_serves_a_mock(auth_mock, auth_token):
+    me = requests.get(auth_mock.url_for("/me"), headers={"Authorization": f"Bearer {auth_token}"}, timeout=5)
+    assert me.status_code == 200
+    auth_mock.advance(3601)
+    me = requests.get(auth_mock.url_for("/me"), headers={"Authorization": f"Bearer {auth_token}"}, timeout=5)
+    assert me.status_code == 401
+"""
+
+
+@pytest.mark.dist
+def test_the_wheel_in_a_clean_venv(wheel: Path, tmp_path: Path) -> None:
+    venv = Venv(tmp_path / "venv")
+    venv.install(str(wheel), "pytest")
+    added = venv.packages() - PYTEST_ITSELF - {"authcontract", "pip"}
+    assert added == PLAIN, f"a plain install adds {len(added)} packages: {sorted(added)}"
+    assert not added & HEAVY
+
+    project = tmp_path / "downstream"
+    project.mkdir()
+    (project / "test_downstream.py").write_text(textwrap.dedent(DOWNSTREAM_TEST))
+    result = venv.run(venv.python, "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 passed" in result.stdout
+    plugins = venv.run(venv.python, "-m", "pytest", "--co", "-q", "-p", "no:cacheprovider", "-v", cwd=project)
+    plugin_line = next(line for line in plugins.stdout.splitlines() if line.startswith("plugins:"))
+    assert "authcontract" in plugin_line
+    assert not any(name in plugin_line for name in ("schemathesis", "hypothesis", "anyio")), plugin_line
+
+    missing = venv.run(venv.path / "bin" / "authcontract", "check", cwd=project)
+    assert missing.returncode == 2
+    assert missing.stderr.strip().count("\n") == 0
+    assert "pip install 'authcontract[suite]'" in missing.stderr
+
+    version = venv.run(venv.python, "-m", "authcontract", "--version")
+    assert version.stdout.split() == ["authcontract", wheel.name.split("-")[1]]
+
+    venv.install(f"{wheel}[suite]")
+    check = venv.run(venv.path / "bin" / "authcontract", "check", cwd=project)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "PASS" in check.stdout
