@@ -25,12 +25,16 @@ tools:
 	if [ -n "$$missing" ]; then echo "installing$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; fi
 
+# Two pytest-xdist workers: most of the run waits on the servers and pytest processes tests start,
+# so two workers on two cores roughly halve it. TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
 test: $(STAMP) tools
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 fuzz: $(STAMP)
 	$(BIN)/python -m pytest tests/test_openapi_conformance.py tests/test_properties.py \
 	  --hypothesis-profile=fuzz --hypothesis-show-statistics -q -s
+	$(BIN)/python -m pytest -m soak -q
 
 # `make bench`, `make bench-peers` (bench/README.md): wrk from Debian drives the servers; pyinstrument
 # goes into .venv only (no project dependency) to profile a missed target; the peer mocks come from npm
