@@ -45,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
         const=False,
         help="turn off the /_mock/ control API",
     )
+    add("--tls", action="store_const", const=True, help="serve HTTPS under a test CA made at start")
+    add("--tls-cert", metavar="FILE", help="serve HTTPS under this certificate chain (PEM); with --tls-key")
+    add("--tls-key", metavar="FILE", help="the private key (PEM) of --tls-cert")
     add("--quiet", dest="log_requests", action="store_const", const=False, help="no log line per request")
     add("--version", action="version", version=f"%(prog)s {_version()}")
     return parser
@@ -83,6 +86,8 @@ def preflight(settings: Settings) -> None:
 
     if settings.server == "granian":
         require("granian", "serve")
+    if settings.tls and settings.tls_cert is None:
+        require("trustme", "tls")
     try:
         create_app(settings)
     except (OSError, ValueError, LookupError, TypeError) as error:

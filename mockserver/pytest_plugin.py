@@ -71,7 +71,11 @@ def auth_mock(auth_mock_server: MockServer, auth_mock_settings: Settings) -> Ite
     """The session's mock, reset for this test: its clock, tokens, users, faults and journal as at start."""
     from .testing import AuthMock
 
-    handle = AuthMock(auth_mock_server.url, control_token=auth_mock_settings.control_token)
+    handle = AuthMock(
+        auth_mock_server.url,
+        control_token=auth_mock_settings.control_token,
+        ca_bundle=auth_mock_server.ca_bundle,
+    )
     handle.reset()
     yield handle
     handle.close()

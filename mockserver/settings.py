@@ -52,6 +52,9 @@ class Settings:
     store: str = dataclasses.field(default="memory:", repr=False)  # a Redis URL may hold a password
     server: str = "granian"
     workers: int = 0
+    tls: bool = False  # HTTPS under a test CA made at start
+    tls_cert: Path | None = None  # or HTTPS under this certificate chain (PEM) and key
+    tls_key: Path | None = None
 
     def __post_init__(self) -> None:
         _require(0 <= self.port <= 65535, "port", "must be between 0 and 65535")
@@ -85,9 +88,10 @@ class Settings:
         for index, spec in enumerate(self.faults):
             problem = first_error("fault", spec)
             _require(problem is None, "faults", f"entry {index} is wrong: {problem}")
-        for name in ("users", "routes"):
+        _require((self.tls_cert is None) == (self.tls_key is None), "tls_cert", "and tls_key go together")
+        for name in ("users", "routes", "tls_cert", "tls_key"):
             path = getattr(self, name)
-            _require(Path(path).is_file(), name, f"no such file: {path}")
+            _require(path is None or Path(path).is_file(), name, f"no such file: {path}")
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with some settings changed, coerced and validated like any other layer."""

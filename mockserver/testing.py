@@ -8,6 +8,7 @@ tests an AuthMock; a unittest or a script can build one from any mock's URL.
 from __future__ import annotations
 
 import fnmatch
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -97,14 +98,28 @@ def _describe(criteria: Mapping[str, Any]) -> list[str]:
 
 
 class AuthMock:
-    """A running mock at `url`. `control_token` is needed only when the mock was started with one."""
+    """A running mock at `url`. `control_token` is needed only when the mock was started with one,
+    `ca_bundle` when it serves HTTPS under its test CA (pass it on: `verify=auth_mock.ca_bundle`)."""
 
-    def __init__(self, url: str, *, control_token: str | None = None, timeout: float = TIMEOUT) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        control_token: str | None = None,
+        timeout: float = TIMEOUT,
+        ca_bundle: str | os.PathLike[str] | None = None,
+    ) -> None:
         self.url = url.rstrip("/")
         self.timeout = timeout
+        self.ca_bundle = str(ca_bundle) if ca_bundle is not None else None
         self._session = requests.Session()
         if control_token is not None:
             self._session.headers["Authorization"] = f"Bearer {control_token}"
+
+    @property
+    def verify(self) -> str | bool:
+        """requests' `verify` for this mock. Given per call: a session's loses to REQUESTS_CA_BUNDLE."""
+        return self.ca_bundle or True
 
     def url_for(self, path: str) -> str:
         return f"{self.url}/{path.lstrip('/')}"
@@ -112,7 +127,7 @@ class AuthMock:
     def control(self, method: str, path: str, body: Mapping[str, Any] | None = None) -> Any:
         """Call /_mock/<path>; the JSON answer, or None for an empty one. Raises ControlError if refused."""
         response = self._session.request(
-            method, self.url_for(f"/_mock/{path}"), json=body, timeout=self.timeout
+            method, self.url_for(f"/_mock/{path}"), json=body, timeout=self.timeout, verify=self.verify
         )
         if response.status_code >= 400:
             raise ControlError(f"{method} /_mock/{path}: {response.status_code} {response.text[:300]}")
@@ -140,6 +155,7 @@ class AuthMock:
             self.url_for("/authorization"),
             data={"username": username, "password": password or f"{username}-password"},
             timeout=self.timeout,
+            verify=self.verify,
         )
         if response.status_code != 200:
             raise ControlError(f"login as {username!r} refused: {response.status_code} {response.text[:300]}")

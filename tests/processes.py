@@ -52,7 +52,8 @@ def mock_process(*flags: str, env: dict[str, str] | None = None) -> Iterator[Moc
         start_new_session=True,
         env={**os.environ, **(env or {})},
     )
-    running = MockProcess(f"http://127.0.0.1:{port}", process)
+    scheme = "https" if {"--tls", "--tls-cert"} & set(flags) else "http"
+    running = MockProcess(f"{scheme}://127.0.0.1:{port}", process)
     try:
         _wait_until_serving(running)
         yield running
@@ -68,6 +69,8 @@ def _wait_until_serving(running: MockProcess) -> None:
         try:
             requests.get(f"{running.url}/openapi.json", timeout=TIMEOUT)
             return
+        except requests.exceptions.SSLError:
+            return  # it answered the TLS handshake, under a CA this process does not trust (yet)
         except requests.ConnectionError:
             time.sleep(0.05)  # polling for start-up, not waiting for expiry
     raise AssertionError("the mock did not start within 30 s")

@@ -105,7 +105,7 @@ def test_worker_processes_sharing_the_embedded_store_behave_as_one_mock(tmp_path
 def test_several_workers_default_to_a_private_file_store(monkeypatch: pytest.MonkeyPatch) -> None:
     served: list[Settings] = []
     monkeypatch.setattr(
-        "mockserver.serving.serve._serve_granian", lambda settings, workers: served.append(settings)
+        "mockserver.serving.serve._serve_granian", lambda settings, workers, tls: served.append(settings)
     )
     serve(Settings(workers=2))
     serve(Settings(workers=1))

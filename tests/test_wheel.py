@@ -51,6 +51,7 @@ def test_a_plain_install_requires_nothing_heavy(wheel: Path) -> None:
     assert {"schemathesis", "hypothesis", "pytest"} <= needs["suite"]
     assert needs["serve"] == {"granian"}
     assert needs["redis"] == {"redis"}
+    assert needs["tls"] == {"trustme"}
 
 
 def test_the_wheel_has_its_entry_points_and_license(wheel: Path) -> None:

@@ -18,6 +18,7 @@ from dataclasses import fields
 from typing import Any
 
 from ..settings import ENV_PREFIX, Settings
+from .tls import TlsFiles, server_context, tls_files
 
 __all__ = ["MOCK_TARGET", "granian_arguments", "serve", "settings_environment", "shared_store"]
 
@@ -26,12 +27,25 @@ log = logging.getLogger("mockserver")
 
 
 def serve(settings: Settings) -> None:
-    if settings.server == "werkzeug":
-        _serve_werkzeug(settings)
-        return
-    workers = settings.workers or os.cpu_count() or 1
-    with shared_store(settings, workers) as shared:
-        _serve_granian(shared, workers)
+    tls = tls_files(settings)
+    try:
+        if settings.server == "werkzeug":
+            _serve_werkzeug(settings, tls)
+            return
+        workers = settings.workers or os.cpu_count() or 1
+        with shared_store(settings, workers) as shared:
+            _serve_granian(shared, workers, tls)
+    finally:
+        if tls is not None:
+            tls.remove()
+
+
+def _served_at(settings: Settings, port: int, tls: TlsFiles | None) -> str:
+    """The URL the mock answers on, and where the test CA is when one was made for this run."""
+    url = f"{'https' if tls else 'http'}://{settings.host}:{port}"
+    if tls is not None and tls.ca_bundle is not None:
+        return f"{url} (trust the test CA in {tls.ca_bundle}, e.g. REQUESTS_CA_BUNDLE={tls.ca_bundle})"
+    return url
 
 
 @contextmanager
@@ -47,11 +61,15 @@ def shared_store(settings: Settings, workers: int) -> Iterator[Settings]:
         shutil.rmtree(private_dir, ignore_errors=True)
 
 
-def granian_arguments(host: str, port: int, workers: int, target: str = MOCK_TARGET) -> dict[str, Any]:
+def granian_arguments(
+    host: str, port: int, workers: int, target: str = MOCK_TARGET, tls: TlsFiles | None = None
+) -> dict[str, Any]:
     """Granian's keyword arguments; bench/ serves its bare yardstick app with the same ones."""
     from granian.constants import Interfaces
 
+    certificate = {"ssl_cert": tls.cert, "ssl_key": tls.key} if tls else {}
     return {
+        **certificate,
         "target": target,
         "factory": True,
         "address": host,
@@ -79,30 +97,34 @@ def settings_environment(settings: Settings) -> dict[str, str]:
     return environment
 
 
-def _serve_granian(settings: Settings, workers: int) -> None:
+def _serve_granian(settings: Settings, workers: int, tls: TlsFiles | None) -> None:
     from granian import Granian
 
     os.environ.update(settings_environment(settings))
     log.info(
-        "serving the mock on http://%s:%d (granian, %d workers, store %s)",
-        settings.host,
-        settings.port,
+        "serving the mock on %s (granian, %d workers, store %s)",
+        _served_at(settings, settings.port, tls),
         workers,
         settings.store.split("://")[0],
     )
-    Granian(**granian_arguments(settings.host, settings.port, workers)).serve()
+    Granian(**granian_arguments(settings.host, settings.port, workers, tls=tls)).serve()
 
 
-def _serve_werkzeug(settings: Settings) -> None:
+def _serve_werkzeug(settings: Settings, tls: TlsFiles | None) -> None:
     from werkzeug.serving import make_server
 
     from ..app import create_app
     from .server import QuietRequestHandler
 
     server = make_server(
-        settings.host, settings.port, create_app(settings), threaded=True, request_handler=QuietRequestHandler
+        settings.host,
+        settings.port,
+        create_app(settings),
+        threaded=True,
+        request_handler=QuietRequestHandler,
+        ssl_context=server_context(tls) if tls else None,
     )
-    log.info("serving the mock on http://%s:%d (werkzeug)", settings.host, server.server_port)
+    log.info("serving the mock on %s (werkzeug)", _served_at(settings, server.server_port, tls))
     try:
         server.serve_forever()
     except KeyboardInterrupt:

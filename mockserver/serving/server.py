@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -12,6 +13,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from ..app import create_app
 from ..core.state import EXTENSION_KEY, MockState
 from ..settings import Settings
+from .tls import TlsFiles, server_context, tls_files
 
 __all__ = ["MockServer", "QuietRequestHandler"]
 
@@ -34,7 +36,8 @@ class MockServer:
     """Serve a mock on 127.0.0.1 and a free port until stop(); also a context manager.
 
     The host and port of `settings` are for `make run`; a test server takes its own, a free
-    loopback port unless told otherwise.
+    loopback port unless told otherwise. With `tls` (or `tls_cert`) set it serves HTTPS, and
+    `ca_bundle` is the file a client must trust.
     """
 
     def __init__(
@@ -46,6 +49,7 @@ class MockServer:
         port: int = 0,
     ) -> None:
         self.app = app or create_app(settings)
+        self._tls: TlsFiles | None = None
         self._host = host
         self._port = port
         self._server: BaseWSGIServer | None = None
@@ -63,7 +67,13 @@ class MockServer:
 
     @property
     def url(self) -> str:
-        return f"http://{self._host}:{self.port}"
+        scheme = "https" if self._tls else "http"
+        return f"{scheme}://{self._host}:{self.port}"
+
+    @property
+    def ca_bundle(self) -> Path | None:
+        """The test CA's certificate (PEM) to verify this server with; None over http or a given cert."""
+        return self._tls.ca_bundle if self._tls else None
 
     def url_for(self, path: str) -> str:
         return self.url + "/" + path.lstrip("/")
@@ -71,8 +81,14 @@ class MockServer:
     def start(self) -> MockServer:
         if self._server is not None:
             raise RuntimeError("the mock server is already running")
+        self._tls = tls_files(self.state.settings)
         self._server = make_server(
-            self._host, self._port, self.app, threaded=True, request_handler=QuietRequestHandler
+            self._host,
+            self._port,
+            self.app,
+            threaded=True,
+            request_handler=QuietRequestHandler,
+            ssl_context=server_context(self._tls) if self._tls else None,
         )
         self._thread = threading.Thread(
             target=self._server.serve_forever,
@@ -92,6 +108,8 @@ class MockServer:
             self._thread.join(timeout=5)
         self._server = None
         self._thread = None
+        if self._tls is not None:
+            self._tls.remove()
 
     def __enter__(self) -> MockServer:
         return self.start()

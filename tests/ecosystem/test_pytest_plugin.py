@@ -58,6 +58,14 @@ def test_the_ini_option_names_a_settings_file(
     result.assert_outcomes(passed=2)
 
 
+def test_the_plugin_serves_https_and_hands_over_its_ca(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nauth_mock_config = mock.toml\n")
+    pytester.path.joinpath("mock.toml").write_text("[mockserver]\ntls = true\n", encoding="utf-8")
+    pytester.makepyfile(test_https=_source("https.py"))
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=SUBPROCESS_TIMEOUT)
+    result.assert_outcomes(passed=1)
+
+
 def test_disabling_the_entry_point_removes_the_fixtures(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_usage="def test_uses_the_mock(auth_mock):\n    pass\n")
     result = pytester.runpytest_subprocess(
