@@ -25,23 +25,27 @@ from .machine import describe, load_average, tool_version
 from .measure import RoundRobin, Shape
 from .peer_servers import axa_server, wiremock_server
 from .results import Check, machine_table, markdown_table, write_results
-from .servers import FORM, ROOT, mock_loads, mock_server
+from .servers import FORM, LOGGED, ROOT, mock_loads, mock_server
 from .wrk import Load, run_wrk
 
 __all__ = ["TARGETS", "main"]
 
-# (ours, theirs, at least this many times theirs)
+# (ours, theirs, at least this many times theirs): as `make run` serves (a log line per request) and quiet
 TARGETS = {
-    "token issuance": ("authorization", "axa_token", 5.0),
-    "validated GET /me": ("me", "wiremock_me", 1.0),
+    "token issuance, --quiet": ("authorization", "axa_token", 5.0),
+    "token issuance, as make run logs": ("authorization" + LOGGED, "axa_token", 5.0),
+    "validated GET /me, --quiet": ("me", "wiremock_me", 1.0),
+    "validated GET /me, as make run logs": ("me" + LOGGED, "wiremock_me", 1.0),
 }
 # Seconds of load before the rounds: WireMock runs on a JVM, which compiles its hot code as it runs
 # and was still speeding up in the third round after 2 s; its steady state is what a user sees.
 SETTLE_S = {"wiremock_me": 30}
 LABELS = {
-    "authorization": "ours: POST /authorization (password checked, token sealed)",
+    "authorization": "ours: POST /authorization (password checked, token sealed), --quiet",
+    "authorization" + LOGGED: "ours: POST /authorization, a log line per request as `make run`",
     "axa_token": "axa oauth2-mock-server: POST /token, password grant (signed JWT)",
-    "me": "ours: GET /me (token seal, expiry, revocation, user checked)",
+    "me": "ours: GET /me (token seal, expiry, revocation, user checked), --quiet",
+    "me" + LOGGED: "ours: GET /me, a log line per request as `make run`",
     "wiremock_me": "WireMock: GET /me stub matching `Authorization: Bearer .+`",
     "axa_userinfo": "axa oauth2-mock-server: GET /userinfo (checks no token; information only)",
 }
@@ -94,14 +98,17 @@ def measure(scratch: Path, shape: Shape) -> tuple[dict[str, Any], dict[str, int]
     """The three servers up together, measured round-robin, all stopped on any exit."""
     with ExitStack() as stack:
         mock = stack.enter_context(mock_server(scratch))
+        logged = stack.enter_context(mock_server(scratch, quiet=False))
         axa = stack.enter_context(axa_server(scratch))
         wiremock = stack.enter_context(wiremock_server(scratch))
         token = fetch_token(f"{mock.url}/authorization")
         fetch_token(f"{axa.url}/token", {"grant_type": "password", **DEMO_FORM})
         authorization, me = mock_loads(mock.url, token)
+        logged_loads = mock_loads(logged.url, fetch_token(f"{logged.url}/authorization"), LOGGED)
         bearer = {"BENCH_TOKEN": token}
         loads = [
             authorization,
+            logged_loads[0],
             Load(
                 "axa_token",
                 f"{axa.url}/token",
@@ -109,6 +116,7 @@ def measure(scratch: Path, shape: Shape) -> tuple[dict[str, Any], dict[str, int]
                 {"BENCH_FORM": f"grant_type=password&{FORM}"},
             ),
             me,
+            logged_loads[1],
             Load("wiremock_me", f"{wiremock.url}/me", "bearer.lua", bearer),
             Load("axa_userinfo", f"{axa.url}/userinfo", "bearer.lua", bearer),
         ]

@@ -22,6 +22,11 @@ LABELS = {
     "me": "(b) GET /me, valid token (mock)",
     "bare": "(c) GET /hello, bare Flask app",
 }
+# the same loads on a mock that logs a line per request, as `make run` serves it (no target: shown)
+AS_MAKE_RUN = {
+    "authorization_logged": "(a') POST /authorization, a log line per request as `make run`",
+    "me_logged": "(b') GET /me, a log line per request as `make run`",
+}
 
 
 def bench(
@@ -59,7 +64,7 @@ def bench(
         "",
         shape_line(shape),
         "",
-        load_table(measured["loads"], LABELS),
+        load_table(measured["loads"], {**LABELS, **AS_MAKE_RUN}),
         "",
         markdown_table(["target", "measured", "target", "holds"], [check.row() for check in checks]),
         "",

@@ -26,7 +26,7 @@ from .machine import describe, load_average
 from .measure import RoundRobin, Shape
 from .memory import directory_bytes, store_directory, workers_rss_mib
 from .results import RESULTS_DIR, write_results
-from .servers import ROOT, bare_load, bare_server, mock_loads, mock_server
+from .servers import LOGGED, ROOT, bare_load, bare_server, mock_loads, mock_server
 from .wrk import Load, run_wrk
 
 __all__ = ["RATIO_TARGETS", "issue_tokens", "main"]
@@ -65,9 +65,11 @@ def measure_servers(scratch: Path, shape: Shape, tokens: int) -> dict[str, Any]:
     """Everything measured while the mock and the bare app run; both are stopped on any exit."""
     with ExitStack() as stack:
         mock = stack.enter_context(mock_server(scratch))
+        logged = stack.enter_context(mock_server(scratch, quiet=False))
         bare = stack.enter_context(bare_server(scratch))
         authorization, me = mock_loads(mock.url, fetch_token(f"{mock.url}/authorization"))
-        loads = (authorization, me, bare_load(bare.url))
+        as_make_run = mock_loads(logged.url, fetch_token(f"{logged.url}/authorization"), LOGGED)
+        loads = (authorization, me, *as_make_run, bare_load(bare.url))
         print("settling: 2 s of each load, then the memory baseline", flush=True)
         for load in loads:
             run_wrk(load, 2)

@@ -10,18 +10,20 @@ from .client import DEMO_FORM
 from .processes import LOOPBACK, Server, free_port
 from .wrk import Load
 
-__all__ = ["ROOT", "bare_load", "bare_server", "mock_loads", "mock_server"]
+__all__ = ["LOGGED", "ROOT", "bare_load", "bare_server", "mock_loads", "mock_server"]
 
 ROOT = Path(__file__).resolve().parent.parent
 FORM = "&".join(f"{name}={value}" for name, value in DEMO_FORM.items())
 
 
 def mock_server(log_dir: Path, *, quiet: bool = True) -> Server:
-    """`python -m mockserver` as `make run` runs it (granian, a worker per core), on a free port."""
+    """`python -m mockserver` as `make run` runs it (granian, a worker per core), on a free port;
+    `quiet=False` keeps its log line per request, as `make run` does, written to the log file."""
     port = free_port()
     command = [sys.executable, "-m", "mockserver", "--host", LOOPBACK, "--port", str(port)]
     command += ["--quiet"] if quiet else []
-    return Server("mock", command, port, log_dir / "mock.log", cwd=ROOT)
+    name = "mock" if quiet else "mock-logged"
+    return Server(name, command, port, log_dir / f"{name}.log", cwd=ROOT)
 
 
 def bare_server(log_dir: Path) -> Server:
@@ -30,10 +32,14 @@ def bare_server(log_dir: Path) -> Server:
     return Server("bare", [*command, "--port", str(port)], port, log_dir / "bare.log", cwd=ROOT)
 
 
-def mock_loads(base_url: str, token: str) -> tuple[Load, Load]:
+LOGGED = "_logged"  # the suffix of the loads on the mock that logs a line per request
+
+
+def mock_loads(base_url: str, token: str, suffix: str = "") -> tuple[Load, Load]:
     """(a) the token endpoint with the demo user's form, (b) /me with a valid token."""
-    authorization = Load("authorization", f"{base_url}/authorization", "form_post.lua", {"BENCH_FORM": FORM})
-    me = Load("me", f"{base_url}/me", "bearer.lua", {"BENCH_TOKEN": token})
+    form = {"BENCH_FORM": FORM}
+    authorization = Load(f"authorization{suffix}", f"{base_url}/authorization", "form_post.lua", form)
+    me = Load(f"me{suffix}", f"{base_url}/me", "bearer.lua", {"BENCH_TOKEN": token})
     return authorization, me
 
 
