@@ -148,7 +148,7 @@ def test_the_journal_records_requests_with_secrets_redacted(api: Transport) -> N
 
 def test_the_journal_is_cleared(api: Transport) -> None:
     login(api)
-    assert api.request("DELETE", "/_mock/requests").status == 204
+    assert api.request("DELETE", "/_mock/requests", json={}).status == 204
     assert api.request("GET", "/_mock/requests").body == {"requests": []}
 
 
@@ -157,7 +157,7 @@ def test_reset_restores_the_starting_state(api: Transport, clock: ManualClock) -
     token = login(api)
     api.request("POST", "/_mock/users", json={"username": "ann", "password": "pw"})
     api.request("POST", "/_mock/clock", json={"advance": 10})
-    assert api.request("POST", "/_mock/reset").status == 204
+    assert api.request("POST", "/_mock/reset", json={}).status == 204
     assert clock.now() == start
     assert api.request("GET", "/me", headers=bearer(token)).body["error_description"] == (
         "the access token is not known"

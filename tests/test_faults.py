@@ -171,11 +171,14 @@ def test_a_probability_fires_some_of_the_time(mock: MockServer) -> None:
 def test_clearing_faults_restores_normal_answers(mock: MockServer) -> None:
     kept = add_fault(mock, path="/me", status=500)
     add_fault(mock, path="/authorization", status=500)
-    assert requests.delete(mock.url_for(f"/_mock/faults/{kept['id']}"), timeout=TIMEOUT).status_code == 204
+    assert (
+        requests.delete(mock.url_for(f"/_mock/faults/{kept['id']}"), json={}, timeout=TIMEOUT).status_code
+        == 204
+    )
     assert requests.get(mock.url_for("/me"), timeout=TIMEOUT).status_code == 401
-    assert requests.delete(mock.url_for("/_mock/faults"), timeout=TIMEOUT).status_code == 204
+    assert requests.delete(mock.url_for("/_mock/faults"), json={}, timeout=TIMEOUT).status_code == 204
     assert login(mock).status_code == 200
-    missing = requests.delete(mock.url_for("/_mock/faults/nope"), timeout=TIMEOUT)
+    missing = requests.delete(mock.url_for("/_mock/faults/nope"), json={}, timeout=TIMEOUT)
     assert missing.status_code == 404
 
 
@@ -211,7 +214,7 @@ def test_faults_come_from_the_config_file_and_survive_a_reset(tmp_path: Path) ->
     config.write_text('[[mockserver.faults]]\npath = "/authorization"\nstatus = 503\n')
     with MockServer(load_settings(config_file=config).replace(log_requests=False)) as mock:
         assert login(mock).status_code == 503
-        requests.post(mock.url_for("/_mock/reset"), timeout=TIMEOUT)
+        requests.post(mock.url_for("/_mock/reset"), json={}, timeout=TIMEOUT)
         assert login(mock).status_code == 503
 
 

@@ -190,7 +190,7 @@ def test_the_clock_refuses_to_pass_the_year_3000(server: MockServer) -> None:
     assert clock.status_code == 200
     assert clock.json()["now"] <= LATEST_TIME
     assert CLOCK_SCHEMA["properties"]["set"]["maximum"] == LATEST_TIME
-    requests.post(server.url_for("/_mock/reset"), timeout=TIMEOUT)
+    requests.post(server.url_for("/_mock/reset"), json={}, timeout=TIMEOUT)
 
 
 def chunked(path: str, body: bytes, content_type: str) -> bytes:

@@ -81,14 +81,14 @@ def check_coherence(workers: Workers, a: str, b: str) -> None:
     workers.call("POST", "/_mock/clock", a, json={"advance": 3600})
     assert workers.me(fresh, b).json()["error_description"] == "the access token has expired"
 
-    workers.call("DELETE", "/_mock/requests", a)
+    workers.call("DELETE", "/_mock/requests", a, json={})
     workers.call("GET", "/me", a)
     workers.call("GET", "/me", b)
     journal = workers.call("GET", "/_mock/requests", a).json()["requests"]
     assert {entry["path"] for entry in journal} == {"/me"}
     assert {str(entry["worker"]) for entry in journal} == {a, b}
 
-    workers.call("POST", "/_mock/reset", b)
+    workers.call("POST", "/_mock/reset", b, json={})
     assert workers.me(token, a).json()["error_description"] == "the access token is not known"
 
 
@@ -118,7 +118,7 @@ def test_hosts_sharing_redis_behave_as_one_mock(redis_url: str) -> None:
     flags = ("--workers", "1", "--quiet", "--store", redis_url)
     with mock_process(*flags) as first, mock_process(*flags) as second:
         workers = Workers([first.url, second.url])
-        workers.call("POST", "/_mock/reset")
+        workers.call("POST", "/_mock/reset", json={})
         check_coherence(workers, *workers.two_workers())
 
 
