@@ -10,6 +10,7 @@ import pytest
 import requests
 
 from mockserver import MockServer, Settings
+from mockserver.core import faults
 
 from .conftest import DEMO
 from .processes import mock_process
@@ -234,3 +235,23 @@ def test_under_granian_a_dropped_connection_breaks_the_answer() -> None:
         with pytest.raises(broken, match=r"IncompleteRead|without response"):
             requests.post(f"{running.url}/authorization", data=CREDENTIALS, timeout=TIMEOUT)
         assert requests.post(f"{running.url}/authorization", data=CREDENTIALS, timeout=TIMEOUT).ok
+
+
+def test_faults_are_not_rebuilt_for_every_request(mock: MockServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parsed once per change of the shared state: 100 standing faults must not cost 100 objects a request."""
+    for index in range(3):
+        add_fault(mock, path=f"/nowhere/{index}", status=503)
+    built = []
+    original = faults.Fault
+
+    class CountedFault(original):  # type: ignore[valid-type, misc]
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            built.append(kwargs.get("id"))
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(faults, "Fault", CountedFault)
+    add_fault(mock, path="/nowhere/3", status=503)  # a change: the faults are read anew once
+    built.clear()
+    for _ in range(10):
+        assert requests.get(mock.url_for("/openapi.json"), timeout=TIMEOUT).status_code == 200
+    assert len(built) <= 4
