@@ -87,4 +87,3 @@ class OAuthError(Exception):
         if self.challenge or self.status == 401:
             headers["WWW-Authenticate"] = self.www_authenticate(realm)
         return headers
-
