@@ -144,7 +144,7 @@ def test_every_backend_keeps_the_document_and_the_journal(backend_url: str) -> N
         assert backend.generation() != generation
         assert backend.load()[1]["users"] == {"x": {"u": 1}}
         for seq in range(5):
-            backend.append_journal({"seq": seq})
+            backend.append_journal({"seq": seq}, 100)
         assert [entry["seq"] for entry in backend.journal()] == [2, 3, 4]
         backend.clear_journal()
         assert backend.journal() == []
@@ -173,12 +173,12 @@ def test_the_file_store_keeps_its_journal_bounded_on_disk(tmp_path: Path) -> Non
     backend = open_backend(f"file://{tmp_path}", initial_document, journal_size=10)
     try:
         for seq in range(1000):
-            backend.append_journal({"seq": seq, "path": "/me"})
+            backend.append_journal({"seq": seq, "path": "/me"}, 100)
         (own_file,) = (tmp_path / "journal").glob("*.jsonl")
         assert len(own_file.read_bytes().splitlines()) < 20
         assert [entry["seq"] for entry in backend.journal()] == list(range(990, 1000))
         backend.clear_journal()
-        backend.append_journal({"seq": 1000})
+        backend.append_journal({"seq": 1000}, 100)
         assert [entry["seq"] for entry in backend.journal()] == [1000]
     finally:
         backend.close()
