@@ -44,6 +44,7 @@ class Settings:
     control: bool = True
     invalid_grant_status: int = 400
     journal_size: int = 1000
+    journal_bytes: int = 4 * 1024 * 1024  # per store (per worker's file with file://)
     log_requests: bool = True
     control_token: str | None = dataclasses.field(default=None, repr=False)
     lockout_after: int = 0
@@ -65,6 +66,7 @@ class Settings:
         )
         _require(self.fake_users >= 0, "fake_users", "must not be negative")
         _require(self.journal_size > 0, "journal_size", "must be positive")
+        _require(self.journal_bytes > 0, "journal_bytes", "must be positive")
         _require(
             self.invalid_grant_status in (400, 401),
             "invalid_grant_status",

@@ -125,7 +125,12 @@ class AuthMock:
         return f"{self.url}/{path.lstrip('/')}"
 
     def control(self, method: str, path: str, body: Mapping[str, Any] | None = None) -> Any:
-        """Call /_mock/<path>; the JSON answer, or None for an empty one. Raises ControlError if refused."""
+        """Call /_mock/<path>; the JSON answer, or None for an empty one. Raises ControlError if refused.
+
+        A call that changes the mock always carries a JSON body (`{}` when it takes no arguments):
+        the mock refuses any other, so that no web page can make it."""
+        if body is None and method.upper() not in ("GET", "HEAD", "OPTIONS"):
+            body = {}
         response = self._session.request(
             method, self.url_for(f"/_mock/{path}"), json=body, timeout=self.timeout, verify=self.verify
         )

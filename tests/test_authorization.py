@@ -175,3 +175,21 @@ def test_an_oversized_body_is_413_json(api: Transport) -> None:
     reply = api.request("POST", "/authorization", data={"username": "demo", "password": "x" * (17 * 1024)})
     assert reply.status == 413
     assert reply.body["error"] == "request_entity_too_large"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param({"username": ["demo"], "password": ["demo-password"]}, id="both-in-arrays"),
+        pytest.param({"username": "demo", "password": ["demo-password"]}, id="password-in-array"),
+        pytest.param({"username": ["demo", "viewer"], "password": "demo-password"}, id="two-usernames"),
+        pytest.param({"username": "demo", "password": {"value": "demo-password"}}, id="password-object"),
+    ],
+)
+def test_json_credentials_that_are_not_strings_are_invalid_request(api: Transport, body: dict) -> None:
+    """A JSON array is one value, not a list of parameters: no token for `["demo-password"]`."""
+    reply = api.request("POST", "/authorization", json=body)
+    assert reply.status == 400
+    assert reply.body["error"] == "invalid_request"
+    assert "must be a string" in reply.body["error_description"]
+    assert "access_token" not in reply.body

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+import requests
 from flask import Flask
 
-from mockserver import ManualClock, Settings, create_app
+from mockserver import ManualClock, MockServer, Settings, create_app
+from mockserver.core import faults, tokens, users
 
 from .conftest import DEMO, bearer, login
 from .transport import TestClientTransport, Transport
+
+TIMEOUT = 5
 
 
 def test_the_clock_is_read_and_moved(api: Transport, clock: ManualClock) -> None:
@@ -148,7 +154,7 @@ def test_the_journal_records_requests_with_secrets_redacted(api: Transport) -> N
 
 def test_the_journal_is_cleared(api: Transport) -> None:
     login(api)
-    assert api.request("DELETE", "/_mock/requests").status == 204
+    assert api.request("DELETE", "/_mock/requests", json={}).status == 204
     assert api.request("GET", "/_mock/requests").body == {"requests": []}
 
 
@@ -157,7 +163,7 @@ def test_reset_restores_the_starting_state(api: Transport, clock: ManualClock) -
     token = login(api)
     api.request("POST", "/_mock/users", json={"username": "ann", "password": "pw"})
     api.request("POST", "/_mock/clock", json={"advance": 10})
-    assert api.request("POST", "/_mock/reset").status == 204
+    assert api.request("POST", "/_mock/reset", json={}).status == 204
     assert clock.now() == start
     assert api.request("GET", "/me", headers=bearer(token)).body["error_description"] == (
         "the access token is not known"
@@ -171,3 +177,52 @@ def test_the_control_api_can_be_switched_off(app: Flask, settings: Settings) -> 
     client = app.test_client()
     assert client.get("/_mock/clock").status_code == 404
     assert client.post("/_mock/reset").status_code == 404
+
+
+def test_an_expired_token_can_be_revoked_and_stays_revoked_when_the_clock_goes_back(api: Transport) -> None:
+    start = api.request("GET", "/_mock/clock").body["now"]
+    token = login(api)
+    api.request("POST", "/_mock/clock", json={"advance": 3601})
+    assert api.request("POST", "/_mock/revoke", json={"token": token}).body == {"revoked": True}
+    assert api.request("POST", "/_mock/revoke", json={"token": token}).body == {"revoked": False}
+    assert api.request("POST", "/_mock/clock", json={"set": start}).status == 200
+    refused = api.request("GET", "/me", headers=bearer(token))
+    assert refused.status == 401
+    assert refused.body["error_description"] == "the access token has been revoked"
+    assert api.request("POST", "/_mock/revoke", json={"token": "not-a-token-of-this-mock"}).body == {
+        "revoked": False
+    }
+
+
+CAPPED = [
+    pytest.param(
+        faults, "MAX_FAULTS", "/_mock/faults", lambda i: {"path": f"/nowhere/{i}", "status": 503}, id="faults"
+    ),
+    pytest.param(
+        users,
+        "MAX_ADDED_USERS",
+        "/_mock/users",
+        lambda i: {"username": f"user-{i}", "password": "pw"},
+        id="users",
+    ),
+    pytest.param(
+        tokens, "MAX_REVOKED_USERS", "/_mock/revoke", lambda i: {"username": f"user-{i}"}, id="revoked-users"
+    ),
+]
+
+
+@pytest.mark.parametrize(("module", "cap", "path", "body"), CAPPED)
+def test_what_the_control_api_adds_is_capped_with_409(
+    server: MockServer, monkeypatch: pytest.MonkeyPatch, module: object, cap: str, path: str, body: Any
+) -> None:
+    """Each addition is copied into the document every worker reads: past the cap, 409 until a reset."""
+    monkeypatch.setattr(module, cap, 3)
+    answers = [requests.post(server.url_for(path), json=body(i), timeout=TIMEOUT) for i in range(4)]
+    assert [answer.status_code < 300 for answer in answers] == [True, True, True, False]
+    assert answers[3].status_code == 409
+    assert answers[3].json()["error"] == "conflict"
+    assert "at most 3" in answers[3].json()["error_description"]
+    if path != "/_mock/faults":  # the same name again takes no room
+        assert requests.post(server.url_for(path), json=body(0), timeout=TIMEOUT).status_code < 300
+    assert requests.post(server.url_for("/_mock/reset"), json={}, timeout=TIMEOUT).status_code == 204
+    assert requests.post(server.url_for(path), json=body(3), timeout=TIMEOUT).status_code < 300

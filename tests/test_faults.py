@@ -10,6 +10,7 @@ import pytest
 import requests
 
 from mockserver import MockServer, Settings
+from mockserver.core import faults
 
 from .conftest import DEMO
 from .processes import mock_process
@@ -171,11 +172,14 @@ def test_a_probability_fires_some_of_the_time(mock: MockServer) -> None:
 def test_clearing_faults_restores_normal_answers(mock: MockServer) -> None:
     kept = add_fault(mock, path="/me", status=500)
     add_fault(mock, path="/authorization", status=500)
-    assert requests.delete(mock.url_for(f"/_mock/faults/{kept['id']}"), timeout=TIMEOUT).status_code == 204
+    assert (
+        requests.delete(mock.url_for(f"/_mock/faults/{kept['id']}"), json={}, timeout=TIMEOUT).status_code
+        == 204
+    )
     assert requests.get(mock.url_for("/me"), timeout=TIMEOUT).status_code == 401
-    assert requests.delete(mock.url_for("/_mock/faults"), timeout=TIMEOUT).status_code == 204
+    assert requests.delete(mock.url_for("/_mock/faults"), json={}, timeout=TIMEOUT).status_code == 204
     assert login(mock).status_code == 200
-    missing = requests.delete(mock.url_for("/_mock/faults/nope"), timeout=TIMEOUT)
+    missing = requests.delete(mock.url_for("/_mock/faults/nope"), json={}, timeout=TIMEOUT)
     assert missing.status_code == 404
 
 
@@ -211,7 +215,7 @@ def test_faults_come_from_the_config_file_and_survive_a_reset(tmp_path: Path) ->
     config.write_text('[[mockserver.faults]]\npath = "/authorization"\nstatus = 503\n')
     with MockServer(load_settings(config_file=config).replace(log_requests=False)) as mock:
         assert login(mock).status_code == 503
-        requests.post(mock.url_for("/_mock/reset"), timeout=TIMEOUT)
+        requests.post(mock.url_for("/_mock/reset"), json={}, timeout=TIMEOUT)
         assert login(mock).status_code == 503
 
 
@@ -231,3 +235,23 @@ def test_under_granian_a_dropped_connection_breaks_the_answer() -> None:
         with pytest.raises(broken, match=r"IncompleteRead|without response"):
             requests.post(f"{running.url}/authorization", data=CREDENTIALS, timeout=TIMEOUT)
         assert requests.post(f"{running.url}/authorization", data=CREDENTIALS, timeout=TIMEOUT).ok
+
+
+def test_faults_are_not_rebuilt_for_every_request(mock: MockServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parsed once per change of the shared state: 100 standing faults must not cost 100 objects a request."""
+    for index in range(3):
+        add_fault(mock, path=f"/nowhere/{index}", status=503)
+    built = []
+    original = faults.Fault
+
+    class CountedFault(original):  # type: ignore[valid-type, misc]
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            built.append(kwargs.get("id"))
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(faults, "Fault", CountedFault)
+    add_fault(mock, path="/nowhere/3", status=503)  # a change: the faults are read anew once
+    built.clear()
+    for _ in range(10):
+        assert requests.get(mock.url_for("/openapi.json"), timeout=TIMEOUT).status_code == 200
+    assert len(built) <= 4

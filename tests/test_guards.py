@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+import requests
 from flask import Flask
 
-from mockserver import ManualClock, OAuthError, Settings
+from mockserver import ManualClock, MockServer, OAuthError, Settings
 from mockserver.core import lockout
-from mockserver.core.lockout import Lockout
+from mockserver.core.lockout import Lockout, failure_key
 from mockserver.core.shared import SharedState, initial_document
 from mockserver.store.memory import MemoryBackend
 
@@ -15,6 +18,7 @@ from .conftest import DEMO, login
 from .transport import TestClientTransport, Transport
 
 CONTROL_TOKEN = "a-long-control-token-0123456789"
+TIMEOUT = 5
 
 
 def test_the_control_api_refuses_clients_outside_loopback(app: Flask) -> None:
@@ -85,7 +89,7 @@ def test_there_is_no_lockout_by_default(app: Flask) -> None:
     login(api)
 
 
-def test_the_lockout_forgets_stale_and_oldest_usernames(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_lockout_forgets_stale_usernames_and_never_a_live_one(monkeypatch: pytest.MonkeyPatch) -> None:
     """A spray of wrong logins under new names must not grow the state every request copies."""
     monkeypatch.setattr(lockout, "MAX_TRACKED_USERNAMES", 5)
     clock = ManualClock()
@@ -93,15 +97,52 @@ def test_the_lockout_forgets_stale_and_oldest_usernames(monkeypatch: pytest.Monk
     guard = Lockout(shared, clock, after=2, seconds=60)
     guard.failed("demo")
     guard.failed("demo")
-    for index in range(3):
+    for index in range(4):
         clock.advance(1)
         guard.failed(f"sprayed-{index}")
+    with pytest.raises(OAuthError) as full:
+        guard.failed("sprayed-4")  # full of live names: refused, nobody dropped
+    assert (full.value.status, full.value.headers["Retry-After"]) == (429, "56")
     with pytest.raises(OAuthError):
-        guard.check("demo")  # locked, and kept while there is room
-    for index in range(3, 10):
-        clock.advance(1)
-        guard.failed(f"sprayed-{index}")
-    assert set(shared.view().failures) == {f"sprayed-{index}" for index in range(5, 10)}
-    clock.advance(60)
+        guard.check("demo")  # still locked
+    guard.failed("sprayed-0")  # a name in the table is still counted
+    clock.advance(57)  # demo's failures are stale now, the sprayed ones are not
     guard.failed("late")
-    assert set(shared.view().failures) == {"late"}
+    assert len(shared.view().failures) == 5
+    guard.check("demo")
+    clock.advance(60)
+    guard.failed("later")
+    assert set(shared.view().failures) == {failure_key("later")}
+
+
+def wrong_login(server: MockServer, username: str) -> int:
+    body = {"username": username, "password": "wrong"}
+    return requests.post(server.url_for("/authorization"), json=body, timeout=TIMEOUT).status_code
+
+
+@pytest.mark.parametrize("settings", [LOCKOUT], ids=["lockout-3"])
+def test_wrong_logins_under_other_names_never_unlock_a_locked_one(
+    server: MockServer, clock: ManualClock, monkeypatch: pytest.MonkeyPatch, settings: Settings
+) -> None:
+    monkeypatch.setattr(lockout, "MAX_TRACKED_USERNAMES", 20)
+    assert [wrong_login(server, "demo") for _ in range(3)] == [400, 400, 400]
+    sprayed = [wrong_login(server, f"sprayed-{index}") for index in range(40)]
+    assert sprayed == [400] * 19 + [429] * 21  # the table is full of live names: new ones are refused
+    demo = {"username": "demo", "password": DEMO[1]}
+    assert requests.post(server.url_for("/authorization"), data=demo, timeout=TIMEOUT).status_code == 429
+    viewer = {"username": "viewer", "password": "viewer-password"}
+    assert requests.post(server.url_for("/authorization"), data=viewer, timeout=TIMEOUT).status_code == 200
+    clock.advance(60)
+    assert wrong_login(server, "sprayed-40") == 400  # stale names make room again
+    assert requests.post(server.url_for("/authorization"), data=demo, timeout=TIMEOUT).status_code == 200
+
+
+@pytest.mark.parametrize("settings", [LOCKOUT], ids=["lockout-3"])
+def test_long_usernames_do_not_swell_the_shared_state(server: MockServer, settings: Settings) -> None:
+    """Every worker re-reads the document when it changes: each failure takes the same room, any name."""
+    names = [f"{index:02d}" + "x" * 15_000 for index in range(20)]
+    assert {wrong_login(server, name) for name in names} == {400}
+    assert wrong_login(server, names[0]) == 400
+    _, document = server.state.shared.backend.load()
+    assert len(json.dumps(document)) < 5_000
+    assert [wrong_login(server, names[0]) for _ in range(2)] == [400, 429]  # still counted by name

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import socket
+from collections.abc import Iterator
 
 import pytest
 import requests
 
-from mockserver import MockServer
+from mockserver import MockServer, Settings
 from mockserver.data import fixture_path, load_json
 from mockserver.http.routes.control import LATEST_TIME
 
@@ -190,7 +191,7 @@ def test_the_clock_refuses_to_pass_the_year_3000(server: MockServer) -> None:
     assert clock.status_code == 200
     assert clock.json()["now"] <= LATEST_TIME
     assert CLOCK_SCHEMA["properties"]["set"]["maximum"] == LATEST_TIME
-    requests.post(server.url_for("/_mock/reset"), timeout=TIMEOUT)
+    requests.post(server.url_for("/_mock/reset"), json={}, timeout=TIMEOUT)
 
 
 def chunked(path: str, body: bytes, content_type: str) -> bytes:
@@ -228,3 +229,34 @@ def test_a_small_chunked_body_is_read_whole(server: MockServer) -> None:
     assert json.loads(raw)["token_type"] == "Bearer"
     journal = requests.get(server.url_for("/_mock/requests"), timeout=TIMEOUT).json()["requests"]
     assert journal[-1]["form"] == {"username": "demo", "password": "***"}
+
+
+@pytest.fixture(scope="module")
+def shared_server() -> Iterator[MockServer]:
+    with MockServer(Settings(log_requests=False)) as running:
+        yield running
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/accounts"),
+        ("POST", "/accounts"),
+        ("GET", "/me"),
+        ("GET", "/openapi.json"),
+        ("DELETE", "/payments/1"),
+        ("PUT", "/me"),
+        ("GET", "/nowhere"),
+        ("GET", "/_mock/clock"),
+        ("OPTIONS", "/authorization"),
+    ],
+)
+def test_every_route_answers_413_to_a_body_over_the_limit(
+    shared_server: MockServer, method: str, path: str
+) -> None:
+    """The limit holds where no view reads the body, whatever the method."""
+    with requests.Session() as session:
+        reply = session.request(method, shared_server.url_for(path), data=b"x" * 20 * 1024, timeout=TIMEOUT)
+        assert reply.status_code == 413
+        assert reply.json()["error"] == "request_entity_too_large"
+        assert session.get(shared_server.url_for("/openapi.json"), timeout=TIMEOUT).status_code == 200

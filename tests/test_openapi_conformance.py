@@ -62,7 +62,13 @@ def test_the_mock_conforms_to_its_own_description(case: Any) -> None:
 
 @pytest.mark.parametrize(
     ("definition", "component"),
-    [("clock", "ClockChange"), ("revoke", "Revocation"), ("user", "NewUser"), ("fault", "Fault")],
+    [
+        ("clock", "ClockChange"),
+        ("revoke", "Revocation"),
+        ("user", "NewUser"),
+        ("fault", "Fault"),
+        ("empty", "Empty"),
+    ],
 )
 def test_the_description_and_the_validator_share_each_body_schema(definition: str, component: str) -> None:
     """openapi.yaml copies the control API's schemas; a drift would let one accept what the other refuses."""

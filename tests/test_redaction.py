@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import logging
 import socket
+from urllib.parse import parse_qsl
 
 import pytest
+import requests
 
 from mockserver import MockServer, Settings
-from mockserver.core.redaction import redact_authorization, redact_fields, redact_query, redact_token
+from mockserver.core.redaction import (
+    is_secret_field,
+    redact_authorization,
+    redact_fields,
+    redact_query,
+    redact_token,
+)
 from mockserver.core.state import MockState
 from mockserver.http.credentials import Credentials
 
@@ -186,3 +194,91 @@ def test_a_failed_not_in_assertion_shows_neither_string() -> None:
     assert lines[0].endswith("offset 5 of 19")
     assert not any("hunter2" in line for line in lines)
     assert pytest_assertrepr_compare("==", "a", "b") is None
+
+
+# The one table of names: masked (True) wherever they appear, as a body field, a query parameter or a
+# header (its dashed spelling), or shown (False): a masking rule too wide would hide what tests read.
+SECRET_NAMES = [
+    ("password", True),
+    ("new_password", True),
+    ("passwd", True),
+    ("pwd", True),
+    ("pass", True),
+    ("passphrase", True),
+    ("otp", True),
+    ("client_secret", True),
+    ("clientSecret", True),
+    ("client_assertion", True),
+    ("assertion", True),
+    ("code", True),
+    ("code_verifier", True),
+    ("device_code", True),
+    ("user_code", True),
+    ("access_token", True),
+    ("accessToken", True),
+    ("refresh_token", True),
+    ("id_token", True),
+    ("token", True),
+    ("private_key", True),
+    ("privateKey", True),
+    ("api_key", True),
+    ("credentials", True),
+    ("X-Api-Key", True),
+    ("X-Auth-Key", True),
+    ("X-Secret-Key", True),
+    ("Ocp-Apim-Subscription-Key", True),
+    ("X-Auth", True),
+    ("X-Auth-Token", True),
+    ("X-Amz-Security-Token", True),
+    ("username", False),
+    ("grant_type", False),
+    ("token_type_hint", False),
+    ("token_type", False),
+    ("client_id", False),
+    ("client_assertion_type", False),
+    ("code_challenge", False),
+    ("code_challenge_method", False),
+    ("redirect_uri", False),
+    ("scope", False),
+    ("state", False),
+    ("country_code", False),
+    ("compass", False),
+    ("Idempotency-Key", False),
+    ("X-Request-Id", False),
+    ("X-Author", False),
+]
+
+
+def test_the_mask_rule_on_its_table() -> None:
+    assert [name for name, masked in SECRET_NAMES if is_secret_field(name) != masked] == []
+
+
+@pytest.mark.parametrize("settings", [Settings()], ids=["logging-on"])
+def test_every_secret_name_is_masked_in_the_journal_and_the_log(
+    server: MockServer, caplog: pytest.LogCaptureFixture, settings: Settings
+) -> None:
+    caplog.set_level(logging.INFO, logger="mockserver")
+    values = {name: f"value-{index:02d}-of-{name.lower()}" for index, (name, _) in enumerate(SECRET_NAMES)}
+    batch = 20  # a journal entry keeps 32 headers: a few names at a time, beside the client's own headers
+    for start in range(0, len(SECRET_NAMES), batch):
+        sent = {name: values[name] for name, _ in SECRET_NAMES[start : start + batch]}
+        requests.post(
+            server.url_for("/accounts"),
+            params=sent,
+            json=sent,
+            headers={name.replace("_", "-"): value for name, value in sent.items()},
+            timeout=5,
+        )
+    journal = requests.get(server.url_for("/_mock/requests"), timeout=5).json()["requests"]
+    log = "\n".join(record.getMessage() for record in caplog.records if "/accounts" in record.getMessage())
+    for index, (name, masked) in enumerate(SECRET_NAMES):
+        entry = journal[index // batch]
+        headers = {header.lower(): value for header, value in entry["headers"].items()}
+        shown = {
+            "body": entry["form"][name],
+            "query": dict(parse_qsl(entry["query"]))[name],
+            "header": headers[name.replace("_", "-").lower()],
+            "log": values[name] if values[name] in log else "***",
+        }
+        wanted = "***" if masked else values[name]
+        assert shown == dict.fromkeys(shown, wanted), name

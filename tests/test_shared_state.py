@@ -81,14 +81,14 @@ def check_coherence(workers: Workers, a: str, b: str) -> None:
     workers.call("POST", "/_mock/clock", a, json={"advance": 3600})
     assert workers.me(fresh, b).json()["error_description"] == "the access token has expired"
 
-    workers.call("DELETE", "/_mock/requests", a)
+    workers.call("DELETE", "/_mock/requests", a, json={})
     workers.call("GET", "/me", a)
     workers.call("GET", "/me", b)
     journal = workers.call("GET", "/_mock/requests", a).json()["requests"]
     assert {entry["path"] for entry in journal} == {"/me"}
     assert {str(entry["worker"]) for entry in journal} == {a, b}
 
-    workers.call("POST", "/_mock/reset", b)
+    workers.call("POST", "/_mock/reset", b, json={})
     assert workers.me(token, a).json()["error_description"] == "the access token is not known"
 
 
@@ -118,7 +118,7 @@ def test_hosts_sharing_redis_behave_as_one_mock(redis_url: str) -> None:
     flags = ("--workers", "1", "--quiet", "--store", redis_url)
     with mock_process(*flags) as first, mock_process(*flags) as second:
         workers = Workers([first.url, second.url])
-        workers.call("POST", "/_mock/reset")
+        workers.call("POST", "/_mock/reset", json={})
         check_coherence(workers, *workers.two_workers())
 
 
@@ -144,7 +144,7 @@ def test_every_backend_keeps_the_document_and_the_journal(backend_url: str) -> N
         assert backend.generation() != generation
         assert backend.load()[1]["users"] == {"x": {"u": 1}}
         for seq in range(5):
-            backend.append_journal({"seq": seq})
+            backend.append_journal({"seq": seq}, 100)
         assert [entry["seq"] for entry in backend.journal()] == [2, 3, 4]
         backend.clear_journal()
         assert backend.journal() == []
@@ -173,12 +173,12 @@ def test_the_file_store_keeps_its_journal_bounded_on_disk(tmp_path: Path) -> Non
     backend = open_backend(f"file://{tmp_path}", initial_document, journal_size=10)
     try:
         for seq in range(1000):
-            backend.append_journal({"seq": seq, "path": "/me"})
+            backend.append_journal({"seq": seq, "path": "/me"}, 100)
         (own_file,) = (tmp_path / "journal").glob("*.jsonl")
         assert len(own_file.read_bytes().splitlines()) < 20
         assert [entry["seq"] for entry in backend.journal()] == list(range(990, 1000))
         backend.clear_journal()
-        backend.append_journal({"seq": 1000})
+        backend.append_journal({"seq": 1000}, 100)
         assert [entry["seq"] for entry in backend.journal()] == [1000]
     finally:
         backend.close()

@@ -7,7 +7,7 @@ import tracemalloc
 
 import pytest
 
-from mockserver import ManualClock
+from mockserver import ManualClock, OAuthError
 from mockserver.core import tokens
 from mockserver.core.shared import FORMAT, SharedState, initial_document
 from mockserver.core.tokens import TokenAuthority, TokenProblem, TokenRejected, token_key
@@ -106,24 +106,26 @@ def test_revocations_are_kept_as_hashes(authority: TokenAuthority, shared: Share
     assert list(shared.view().revoked_tokens) == [token_key(token)]
 
 
-def test_revocations_past_the_limit_forget_the_earliest_expiring_tokens_first(
+def test_revocations_past_the_cap_are_refused_and_none_is_forgotten(
     authority: TokenAuthority, shared: SharedState, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A forgotten revocation would revive its token once the clock is set back: 409 instead."""
     monkeypatch.setattr(tokens, "MAX_REVOKED_TOKENS", 3)
+    monkeypatch.setattr(tokens, "MAX_REVOKED_USERS", 1)
     start = clock.now()
-    issued = []
-    for _ in range(3):
-        issued.append(authority.issue("demo").access_token)
-        clock.advance(1)
-    first, second, third = issued
-    for token in issued:
-        authority.revoke(token)
-    clock.set(start - 30)  # the newest token expires first now, yet its revocation is the one kept
-    newest = authority.issue("demo").access_token
-    authority.revoke(newest)
-    assert set(shared.view().revoked_tokens) == {token_key(t) for t in (second, third, newest)}
-    assert rejected(authority, newest) is TokenProblem.REVOKED
-    authority.authenticate(first)  # forgotten: valid again while the clock is before its expiry
+    issued = [authority.issue("demo").access_token for _ in range(4)]
+    assert [authority.revoke(token) for token in issued[:3]] == [True, True, True]
+    assert authority.revoke(issued[0]) is False  # already revoked: no room needed
+    with pytest.raises(OAuthError) as refused:
+        authority.revoke(issued[3])
+    assert (refused.value.status, refused.value.error) == (409, "conflict")
+    clock.set(start - 30)
+    assert [rejected(authority, token) for token in issued[:3]] == [TokenProblem.REVOKED] * 3
+    authority.revoke_user("demo")
+    authority.revoke_user("demo")  # the same name again takes no room
+    with pytest.raises(OAuthError, match="at most 1 usernames"):
+        authority.revoke_user("viewer")
+    assert shared.view().revoked_users == {"demo": 2}
 
 
 def test_moving_the_clock_back_neither_revives_a_revoked_token_nor_blocks_new_logins(
@@ -152,7 +154,7 @@ def test_moving_the_clock_back_neither_revives_a_revoked_token_nor_blocks_new_lo
 def test_a_store_left_by_another_format_is_replaced_at_start() -> None:
     older = {"clock_offset": 5.0, "key": "00" * 32, "revoked_tokens": {}, "revoked_users": {"demo": 1.5}}
     backend = MemoryBackend(lambda: dict(older), journal_size=10)
-    backend.append_journal({"path": "/me"})
+    backend.append_journal({"path": "/me"}, 100)
     shared = SharedState(backend)
     assert shared.view().revoked_users == {}
     assert shared.view().clock_offset == 0.0

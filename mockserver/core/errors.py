@@ -57,6 +57,13 @@ class OAuthError(Exception):
         description = f"this request needs the permission {scope!r}"
         return cls("insufficient_scope", description, 403, challenge=True, scope=scope)
 
+    # The control API ---------------------------------------------------------------------
+
+    @classmethod
+    def full(cls, what: str, cap: int) -> OAuthError:
+        """409: the mock's state, not the request, forbids it; a reset (or a deletion) makes room."""
+        return cls("conflict", f"the mock keeps at most {cap:,} {what}: reset it to make room", 409)
+
     # Rendering -----------------------------------------------------------------------------
 
     def body(self) -> dict[str, str]:

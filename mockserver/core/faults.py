@@ -13,11 +13,14 @@ import uuid
 from dataclasses import dataclass, fields
 from typing import Any
 
+from .errors import OAuthError
 from .shared import SharedState
 
-__all__ = ["Fault", "FaultBook"]
+__all__ = ["MAX_FAULTS", "Fault", "FaultBook"]
 
 EFFECTS = ("status", "retry_after", "drop", "malformed_json", "omit_field")
+# Every request walks the faults in force: past this many, adding one is refused (409) until some go.
+MAX_FAULTS = 100
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,7 @@ def _differs(value: object, default: object) -> bool:
 class FaultBook:
     def __init__(self, shared: SharedState) -> None:
         self._shared = shared
+        self._parsed: tuple[int, tuple[Fault, ...]] = (-1, ())  # by the document's generation
 
     @staticmethod
     def stamp(spec: dict[str, Any]) -> dict[str, Any]:
@@ -83,11 +87,28 @@ class FaultBook:
 
     def add(self, spec: dict[str, Any]) -> Fault:
         stored = self.stamp(spec)
-        self._shared.update(lambda document: document["faults"].append(stored))
+
+        def append(document: dict[str, Any]) -> None:
+            if len(document["faults"]) >= MAX_FAULTS:
+                raise OAuthError.full("faults", MAX_FAULTS)
+            document["faults"].append(stored)
+
+        self._shared.update(append)
         return Fault(**stored)
 
     def all(self) -> list[Fault]:
-        return [Fault(**spec) for spec in self._shared.view().faults]
+        return list(self._in_force())
+
+    def _in_force(self) -> tuple[Fault, ...]:
+        """The faults as objects, built once per version of the shared document, not per request."""
+        snapshot = self._shared.view()
+        if not snapshot.faults:
+            return ()
+        generation, parsed = self._parsed
+        if generation != snapshot.generation:
+            parsed = tuple(Fault(**spec) for spec in snapshot.faults)
+            self._parsed = (snapshot.generation, parsed)
+        return parsed
 
     def remove(self, fault_id: str) -> bool:
         def drop(document: dict[str, Any]) -> bool:
@@ -104,8 +125,7 @@ class FaultBook:
         """The faults that fire for this request, in the order added: every one that only delays or
         edits the answer, up to the first that replaces it. A counted one is used up atomically."""
         fired = []
-        for spec in self._shared.view().faults:
-            fault = Fault(**spec)
+        for fault in self._in_force():
             if not fault.matches(method, path):
                 continue
             if fault.probability < 1.0 and random.random() >= fault.probability:  # noqa: S311

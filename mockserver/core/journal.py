@@ -1,16 +1,36 @@
-"""The journal of received requests, redacted as it is written, for tests to read back.
+"""The journal of received requests, redacted and bounded as it is written, for tests to read back.
 
-It knows no HTTP: the Flask edge (`http/journal_entry.py`) turns a request into an entry."""
+It knows no HTTP: the Flask edge (`http/journal_entry.py`) reads a request and hands its parts to
+`bounded_entry`. Any client may fill the journal, so an entry keeps at most MAX_ITEMS headers, body
+fields (per object) and list items, names of MAX_NAME_CHARS and values of MAX_VALUE_CHARS; what is
+cut says how much it was, and the entry says `truncated`. Each store also caps the journal's bytes.
+"""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..store import Backend
+from .redaction import MASK, redact_fields, redact_header, redact_query
 
-__all__ = ["Journal", "JournalEntry"]
+__all__ = [
+    "MAX_ITEMS",
+    "MAX_NAME_CHARS",
+    "MAX_TEXT_CHARS",
+    "MAX_VALUE_CHARS",
+    "Journal",
+    "JournalEntry",
+    "bounded_entry",
+]
+
+MAX_ITEMS = 32  # headers of a request, fields of one body object, items of one list
+MAX_NAME_CHARS = 64  # a header's or a field's name
+MAX_VALUE_CHARS = 512  # a header's value, a field's text
+MAX_TEXT_CHARS = 2048  # the path, the query string
+_ENTRY_OVERHEAD = 160  # bytes an entry's fixed fields take, for the memory store's byte count
 
 
 @dataclass(frozen=True)
@@ -23,10 +43,85 @@ class JournalEntry:
     form: dict[str, Any]
     status: int
     worker: int
+    truncated: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """Shallow: the fields are fresh per entry already (asdict's deep copy cost a third of it)."""
         return dict(self.__dict__)
+
+    def weight(self) -> int:
+        """About the bytes the entry takes, cheaply: the memory store counts its journal by it."""
+        size = _ENTRY_OVERHEAD + len(self.path) + len(self.query)
+        for name, value in self.headers.items():
+            size += len(name) + len(value) + 6
+        return size + (len(repr(self.form)) if self.form else 0)
+
+
+@dataclass
+class _Cut:
+    """Whether anything of the entry was cut, set by the helpers that bound its parts."""
+
+    happened: bool = False
+
+    def text(self, text: str, limit: int) -> str:
+        if len(text) <= limit:
+            return text
+        self.happened = True
+        return f"{text[:limit]}…(cut, {len(text)} chars)"
+
+
+def bounded_entry(
+    *,
+    time: float,
+    method: str,
+    path: str,
+    query: str,
+    headers: Iterable[tuple[str, str]],
+    form: Mapping[str, Any] | Iterable[tuple[str, Any]],
+    status: int,
+    worker: int,
+) -> JournalEntry:
+    """An entry with secrets masked and every part bounded, whatever the client sent."""
+    cut = _Cut()
+    return JournalEntry(
+        time=time,
+        method=cut.text(method, MAX_NAME_CHARS),
+        path=cut.text(path, MAX_TEXT_CHARS),
+        query=cut.text(redact_query(query), MAX_TEXT_CHARS) if query else query,
+        headers=_bounded_headers(headers, cut),
+        form=_bounded(redact_fields(form), cut) if form else {},
+        status=status,
+        worker=worker,
+        truncated=cut.happened,
+    )
+
+
+def _bounded_headers(headers: Iterable[tuple[str, str]], cut: _Cut) -> dict[str, str]:
+    kept: dict[str, str] = {}
+    for count, (name, value) in enumerate(headers):
+        if count == MAX_ITEMS:
+            cut.happened = True
+            break
+        if len(name) > MAX_NAME_CHARS:  # too long to judge by its name: masked
+            kept[cut.text(name, MAX_NAME_CHARS)] = MASK
+            continue
+        kept[name] = cut.text(redact_header(name, value), MAX_VALUE_CHARS)
+    return kept
+
+
+def _bounded(value: Any, cut: _Cut) -> Any:
+    if isinstance(value, str):
+        return cut.text(value, MAX_VALUE_CHARS)
+    if isinstance(value, Mapping):
+        if len(value) > MAX_ITEMS:
+            cut.happened = True
+        items = list(value.items())[:MAX_ITEMS]
+        return {cut.text(str(name), MAX_NAME_CHARS): _bounded(item, cut) for name, item in items}
+    if isinstance(value, list):
+        if len(value) > MAX_ITEMS:
+            cut.happened = True
+        return [_bounded(item, cut) for item in value[:MAX_ITEMS]]
+    return value
 
 
 class Journal:
@@ -36,7 +131,7 @@ class Journal:
         self._backend = backend
 
     def record(self, entry: JournalEntry) -> None:
-        self._backend.append_journal({**entry.to_dict(), "seq": time.time_ns()})
+        self._backend.append_journal({**entry.to_dict(), "seq": time.time_ns()}, entry.weight())
 
     def entries(self) -> list[JournalEntry]:
         entries = self._backend.journal()

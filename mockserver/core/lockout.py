@@ -1,18 +1,30 @@
-"""An optional lockout after N wrong passwords, as some platforms do (off by default)."""
+"""An optional lockout after N wrong passwords, as some platforms do (off by default).
+
+Failures are kept in the shared document, which every worker copies when it changes, so the table
+is bounded twice: each username is kept as a 32-character digest, however long it is, and at most
+MAX_TRACKED_USERNAMES names are counted. A name that is locked or still counting is never dropped
+to make room (that would unlock it); only names whose last failure is older than the lockout are.
+While the table is full of live names, a wrong password under a name it does not hold is answered
+429 like a locked one: a spray of wrong logins can neither unlock a name nor grow the state.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import math
 
 from .clock import Clock
 from .errors import OAuthError
 from .shared import SharedState
 
-__all__ = ["MAX_TRACKED_USERNAMES", "Lockout"]
+__all__ = ["MAX_TRACKED_USERNAMES", "Lockout", "failure_key"]
 
-# Every request copies the shared state when it changed: a spray of wrong logins under new names
-# must not grow it without bound. Past this many, the names whose last failure is oldest are forgotten.
 MAX_TRACKED_USERNAMES = 1_000
+
+
+def failure_key(username: str) -> str:
+    """A bounded key: a 15 KB username must not swell the document every worker re-reads."""
+    return hashlib.blake2b(username.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 class Lockout:
@@ -32,32 +44,42 @@ class Lockout:
         """Raise 429 with Retry-After while the username is locked."""
         if not self.enabled:
             return
-        count, last = self._shared.view().failures.get(username, (0, 0.0))
+        count, last = self._shared.view().failures.get(failure_key(username), (0, 0.0))
         remaining = last + self._seconds - self._clock.now()
         if count >= self._after and remaining > 0:
-            error = OAuthError("too_many_attempts", "too many wrong passwords; try again later", 429)
-            error.headers["Retry-After"] = str(math.ceil(remaining))
-            raise error
+            raise _too_many("too many wrong passwords; try again later", remaining)
 
     def failed(self, username: str) -> None:
+        """Count a wrong password; 429 if the table is full of live names and this one is not in it."""
         if not self.enabled:
             return
         now = self._clock.now()
+        key = failure_key(username)
 
-        def count(document: dict) -> None:
+        def count(document: dict) -> float | None:
             failures = document["failures"]
-            previous, last = failures.pop(username, (0, 0.0))
             for stale in [name for name, (_, when) in failures.items() if now - when >= self._seconds]:
                 del failures[stale]
-            excess = len(failures) + 1 - MAX_TRACKED_USERNAMES
-            if excess > 0:
-                for oldest in sorted(failures, key=lambda name: failures[name][1])[:excess]:
-                    del failures[oldest]
+            if key not in failures and len(failures) >= MAX_TRACKED_USERNAMES:
+                return min(when for _, when in failures.values()) + self._seconds - now
+            previous, last = failures.get(key, (0, 0.0))
             fresh = now - last >= self._seconds
-            failures[username] = (1 if fresh else previous + 1, now)
+            failures[key] = (1 if fresh else previous + 1, now)
+            return None
 
-        self._shared.update(count)
+        wait = self._shared.update(count)
+        if wait is not None:
+            raise _too_many("too many wrong logins under other names; try again later", wait)
 
     def succeeded(self, username: str) -> None:
-        if self.enabled and username in self._shared.view().failures:
-            self._shared.update(lambda document: document["failures"].pop(username, None))
+        if not self.enabled:
+            return
+        key = failure_key(username)
+        if key in self._shared.view().failures:
+            self._shared.update(lambda document: document["failures"].pop(key, None))
+
+
+def _too_many(description: str, remaining: float) -> OAuthError:
+    error = OAuthError("too_many_attempts", description, 429)
+    error.headers["Retry-After"] = str(max(1, math.ceil(remaining)))
+    return error

@@ -18,10 +18,55 @@ __all__ = [
     "redact_token",
 ]
 
-_SECRET_NAMES = frozenset({"token", "code", "apikey", "api_key", "secret", "credentials"})
-# Suffixes catch the variants clients invent: new_password, client_secret, id_token, x_api_key...
-_SECRET_SUFFIXES = ("password", "passwd", "secret", "_token", "apikey", "api_key")
-_SECRET_HEADERS = frozenset({"cookie"})  # beyond the names is_secret_field knows (X-Api-Key, X-Auth-Token...)
+# A name is read as its lower-case words ("X-Auth-Key": x, auth, key) and their join ("xauthkey"),
+# so that every spelling counts: client_secret, clientSecret, client-secret, user[password]...
+_WORDS = re.compile(r"[a-z0-9]+")
+# A name whose join ends with one of these is a secret: new_password, id_token, X-Api-Key...
+_SECRET_ENDINGS = (
+    "password",
+    "passwd",
+    "passphrase",
+    "passcode",
+    "pwd",
+    "otp",  # a one-time password: otp, totp, hotp
+    "secret",
+    "token",  # access_token, accessToken, X-Auth-Token; token_type_hint does not end with it
+    "credential",
+    "credentials",
+    "authorization",
+    "assertion",  # client_assertion, assertion: a signed JWT that logs a client in (RFC 7521, 7523)
+    "verifier",  # code_verifier (PKCE, RFC 7636); code_challenge is public by design
+    "apikey",
+    "privatekey",
+    "secretkey",
+    "accesskey",
+    "authkey",
+    "subscriptionkey",  # Ocp-Apim-Subscription-Key
+    "signingkey",
+    "sessionkey",
+    "masterkey",
+    "encryptionkey",
+    "clientkey",
+    "sessionid",
+    "cookie",
+)
+# A name whose last word is one of these: pass, user_pass, X-Auth...
+_SECRET_LAST_WORDS = frozenset({"pass", "pw", "auth"})
+# OAuth codes that are credentials (RFC 6749 §4.1, RFC 8628): not every *_code (country_code, status_code)
+_SECRET_CODES = frozenset(
+    {
+        "code",
+        "authcode",
+        "authorizationcode",
+        "devicecode",
+        "usercode",
+        "mfacode",
+        "verificationcode",
+        "recoverycode",
+        "backupcode",
+    }
+)
+_CACHED_HEADER_NAME = 128  # longer names are classified uncached, so the cache stays small
 # IANA's HTTP authentication schemes: a lone word that is one of these is shown, anything else masked.
 _SCHEMES = frozenset(
     {"basic", "bearer", "digest", "dpop", "hoba", "mutual", "negotiate", "ntlm", "oauth", "token"}
@@ -33,9 +78,12 @@ _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def is_secret_field(name: object) -> bool:
-    """By name: password, client_secret, X-Api-Key, user[password], password[]..."""
-    key = str(name).lower().replace("-", "_").rstrip("[]")
-    return key in _SECRET_NAMES or key.endswith(_SECRET_SUFFIXES)
+    """By name: password, client_secret, X-Api-Key, user[password], client_assertion, pwd, otp..."""
+    words = _WORDS.findall(str(name).lower())
+    if not words:
+        return False
+    joined = "".join(words)
+    return joined.endswith(_SECRET_ENDINGS) or words[-1] in _SECRET_LAST_WORDS or joined in _SECRET_CODES
 
 
 def redact_token(token: str) -> str:
@@ -61,18 +109,19 @@ def redact_authorization(value: str) -> str:
 
 
 def redact_header(name: str, value: str) -> str:
-    kind = _header_kind(name)
+    kind = _cached_header_kind(name) if len(name) <= _CACHED_HEADER_NAME else _header_kind(name)
     if kind is None:
         return value
     return redact_authorization(value) if kind == "authorization" else MASK
 
 
-@lru_cache(maxsize=1024)  # every request's headers pass here; their names repeat
 def _header_kind(name: str) -> str | None:
-    lowered = name.lower()
-    if lowered.endswith("authorization"):
+    if name.lower().endswith("authorization"):
         return "authorization"
-    return "secret" if lowered in _SECRET_HEADERS or is_secret_field(lowered) else None
+    return "secret" if is_secret_field(name) else None
+
+
+_cached_header_kind = lru_cache(maxsize=1024)(_header_kind)  # every request's headers pass; names repeat
 
 
 def redact_fields(values: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> dict[str, Any]:

@@ -20,7 +20,7 @@ __all__ = ["build_state"]
 
 def build_state(settings: Settings, clock: Clock | None = None) -> MockState:
     initial = _initial_with(settings)
-    backend = open_backend(settings.store, initial, settings.journal_size)
+    backend = open_backend(settings.store, initial, settings.journal_size, settings.journal_bytes)
     shared = SharedState(backend, initial)
     clock = clock or ShiftedClock(SharedOffset(shared))
     return MockState(

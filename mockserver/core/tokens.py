@@ -22,10 +22,12 @@ import struct
 from dataclasses import dataclass, field
 
 from .clock import Clock
+from .errors import OAuthError
 from .shared import SharedState
 
 __all__ = [
     "MAX_REVOKED_TOKENS",
+    "MAX_REVOKED_USERS",
     "IssuedToken",
     "TokenAuthority",
     "TokenClaims",
@@ -39,7 +41,10 @@ MAC_BYTES = 16  # HMAC-SHA256 truncated to 128 bits
 _HEADER = struct.Struct(">BddI")  # version, issued_at, expires_at, the user's revocation epoch
 _VERSION = 2
 _MAX_TOKEN_CHARS = 2048  # a username of 256 four-byte characters still fits
-MAX_REVOKED_TOKENS = 10_000  # beyond this, the revocations of the earliest-expiring tokens are forgotten
+# The shared document is copied by every worker when it changes: what the control API adds is capped
+# (409 past a cap, until a reset), never forgotten, since a forgotten revocation revives its token.
+MAX_REVOKED_TOKENS = 10_000
+MAX_REVOKED_USERS = 1_000
 _URLSAFE = re.compile(r"[A-Za-z0-9_-]+")
 
 
@@ -111,28 +116,27 @@ class TokenAuthority:
         return claims
 
     def revoke(self, token: str) -> bool:
-        """Revoke one live token; False if it is unknown, expired or already revoked.
+        """Revoke one token of this mock, expired or not; False if it is unknown or already revoked.
 
-        Kept until a reset, however the clock moves, up to MAX_REVOKED_TOKENS: past it, the
-        revocations of the tokens that expire first are forgotten, so the state stays bounded.
+        An expired token is revoked too: a clock set back would revive it otherwise. Kept until a
+        reset, however the clock moves; past MAX_REVOKED_TOKENS, 409 rather than forgetting one.
         """
-        try:
-            claims = self.authenticate(token)
-        except TokenRejected:
+        snapshot = self._shared.view()
+        claims = _unseal(token, snapshot.key)
+        if claims is None or claims.epoch < snapshot.revoked_users.get(claims.username, 0):
             return False
         key = token_key(token)
 
-        def add(document: dict) -> None:
+        def add(document: dict) -> bool:
             revoked = document["revoked_tokens"]
+            if key in revoked:
+                return False
+            if len(revoked) >= MAX_REVOKED_TOKENS:
+                raise OAuthError.full("revoked tokens", MAX_REVOKED_TOKENS)
             revoked[key] = claims.expires_at
-            excess = len(revoked) - MAX_REVOKED_TOKENS
-            if excess > 0:
-                others = (other for other in revoked if other != key)
-                for forgotten in sorted(others, key=revoked.__getitem__)[:excess]:
-                    del revoked[forgotten]
+            return True
 
-        self._shared.update(add)
-        return True
+        return self._shared.update(add)
 
     def revoke_user(self, username: str) -> None:
         """Every token of the user issued up to now is revoked; later logins work again.
@@ -143,6 +147,8 @@ class TokenAuthority:
 
         def next_epoch(document: dict) -> None:
             epochs = document["revoked_users"]
+            if username not in epochs and len(epochs) >= MAX_REVOKED_USERS:
+                raise OAuthError.full("usernames with revoked tokens", MAX_REVOKED_USERS)
             epochs[username] = epochs.get(username, 0) + 1
 
         self._shared.update(next_epoch)

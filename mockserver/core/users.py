@@ -11,10 +11,15 @@ from pathlib import Path
 from typing import Any
 
 from ..data import load_json
+from .errors import OAuthError
 from .schemas import first_error
 from .shared import SharedState
 
-__all__ = ["User", "UserDirectory", "fake_users", "load_users"]
+__all__ = ["MAX_ADDED_USERS", "User", "UserDirectory", "fake_users", "load_users"]
+
+# Users added through the control API live in the document every worker copies when it changes:
+# past this many (a user may take 16 KiB), adding a new name is refused (409). Files have no cap.
+MAX_ADDED_USERS = 200
 
 
 def _digest(salt: bytes, password: str) -> bytes:
@@ -90,7 +95,15 @@ class UserDirectory:
         return sorted(merged.values(), key=lambda user: user.username)
 
     def add(self, user: User) -> None:
-        self._shared.update(lambda document: document["users"].__setitem__(user.username, user.record()))
+        """Add, or replace the user of that name (which takes no more room)."""
+
+        def put(document: dict[str, Any]) -> None:
+            users = document["users"]
+            if user.username not in users and len(users) >= MAX_ADDED_USERS:
+                raise OAuthError.full("added users", MAX_ADDED_USERS)
+            users[user.username] = user.record()
+
+        self._shared.update(put)
 
     def verify(self, username: str, password: str) -> User | None:
         """The user if the password is theirs; the same work is done for an unknown user."""

@@ -54,7 +54,9 @@ def _body_fields(request: Request) -> MultiDict[str, object]:
     if mimetype in FORM_TYPES:
         return request.form
     if is_json(mimetype):
-        return MultiDict(parse_json_object(request.get_data(), max_depth=_MAX_JSON_DEPTH))
+        # As pairs: MultiDict would read a JSON array as repeated values, so ["pw"] would pass as "pw".
+        fields = parse_json_object(request.get_data(), max_depth=_MAX_JSON_DEPTH)
+        return MultiDict(list(fields.items()))
     raise OAuthError.invalid_request(
         f"unsupported content type {mimetype or 'none'!r}: send "
         "application/x-www-form-urlencoded, multipart/form-data or application/json"

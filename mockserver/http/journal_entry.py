@@ -1,4 +1,4 @@
-"""A received request as a journal entry: the edge's reading of headers, query and body, redacted."""
+"""A received request as a journal entry: the edge reads headers, query and body; core bounds and redacts."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from flask import Request, Response
 from werkzeug.exceptions import HTTPException
 
 from ..core.errors import OAuthError
-from ..core.journal import JournalEntry
-from ..core.redaction import redact_fields, redact_header, redact_query
+from ..core.journal import JournalEntry, bounded_entry
 from .body import has_body, is_json
 from .json_input import parse_json_object
 
@@ -18,26 +17,25 @@ __all__ = ["entry_from"]
 
 
 def entry_from(request: Request, response: Response, now: float) -> JournalEntry:
-    headers = {name: redact_header(name, value) for name, value in request.headers.items()}
-    return JournalEntry(
+    return bounded_entry(
         time=now,
         method=request.method,
         path=request.path,
-        query=redact_query(request.query_string.decode("latin-1")),
-        headers=headers,
+        query=request.query_string.decode("latin-1"),
+        headers=request.headers.items(),
         form=_body_fields(request),
         status=response.status_code,
         worker=os.getpid(),
     )
 
 
-def _body_fields(request: Request) -> dict[str, Any]:
-    """The body's fields, redacted; empty when the body is not a form or JSON object, or unreadable."""
+def _body_fields(request: Request) -> Any:
+    """The body's fields; empty when the body is not a form or JSON object, or unreadable."""
     if not has_body(request):
         return {}
     try:
         if is_json(request.mimetype):
-            return redact_fields(parse_json_object(request.get_data()))
-        return redact_fields(request.form.items(multi=True))
+            return parse_json_object(request.get_data())
+        return list(request.form.items(multi=True))
     except (HTTPException, OAuthError, ValueError):
         return {}

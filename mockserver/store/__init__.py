@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
-__all__ = ["Backend", "Document", "open_backend"]
+__all__ = ["JOURNAL_BYTES", "Backend", "Document", "open_backend"]
 
 Document = dict[str, Any]
+JOURNAL_BYTES = 4 * 1024 * 1024  # the journal's default byte budget (Settings.journal_bytes)
 T = TypeVar("T")
 
 
@@ -26,7 +27,9 @@ class Backend(Protocol):
     def update(self, change: Callable[[Document], T]) -> T:
         """Apply `change` to the document atomically, for every worker, and move the generation."""
 
-    def append_journal(self, entry: dict[str, Any]) -> None: ...
+    def append_journal(self, entry: dict[str, Any], weight: int) -> None:
+        """Keep the newest entries within the count and the bytes; `weight` is the entry's size, about
+        (for a store that keeps it unserialised)."""
 
     def journal(self) -> list[dict[str, Any]]: ...
 
@@ -35,18 +38,20 @@ class Backend(Protocol):
     def close(self) -> None: ...
 
 
-def open_backend(url: str, initial: Callable[[], Document], journal_size: int) -> Backend:
+def open_backend(
+    url: str, initial: Callable[[], Document], journal_size: int, journal_bytes: int = JOURNAL_BYTES
+) -> Backend:
     """`memory:` (one process), `file:///dir` (workers of one host), `redis://host:port/db` (hosts)."""
     if url == "memory:":
         from .memory import MemoryBackend
 
-        return MemoryBackend(initial, journal_size)
+        return MemoryBackend(initial, journal_size, journal_bytes)
     if url.startswith("file://"):
         from .file import FileBackend
 
-        return FileBackend(url.removeprefix("file://"), initial, journal_size)
+        return FileBackend(url.removeprefix("file://"), initial, journal_size, journal_bytes)
     if url.startswith(("redis://", "rediss://", "unix://")):
         from .redis import RedisBackend
 
-        return RedisBackend(url, initial, journal_size)
+        return RedisBackend(url, initial, journal_size, journal_bytes)
     raise ValueError(f"unsupported store {url!r}: use memory:, file:///path or redis://host:port/db")

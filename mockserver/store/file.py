@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import Document
+from . import JOURNAL_BYTES, Document
 
 __all__ = ["FileBackend"]
 
@@ -28,11 +28,18 @@ _COUNTER = struct.Struct("<Q")
 
 
 class FileBackend:
-    def __init__(self, directory: str, initial: Callable[[], Document], journal_size: int) -> None:
+    def __init__(
+        self,
+        directory: str,
+        initial: Callable[[], Document],
+        journal_size: int,
+        journal_bytes: int = JOURNAL_BYTES,
+    ) -> None:
         self._dir = Path(directory)
         self._journal_dir = self._dir / "journal"
         self._journal_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._journal_size = journal_size
+        self._journal_bytes = journal_bytes  # per worker's file on disk, and in what journal() returns
         self._document_path = self._dir / "state.json"
         with self._locked():
             if not self._document_path.exists():
@@ -45,6 +52,7 @@ class FileBackend:
         self._journal_fd = -1
         self._journal_pid = 0
         self._journal_lines = 0
+        self._journal_written = 0  # bytes of this process's file
         self._journal_lock = threading.Lock()
 
     def generation(self) -> int:
@@ -62,22 +70,28 @@ class FileBackend:
             _COUNTER.pack_into(self._counter, 0, self.generation() + 1)
             return result
 
-    def append_journal(self, entry: dict[str, Any]) -> None:
+    def append_journal(self, entry: dict[str, Any], weight: int) -> None:
         """One unbuffered write: the entry is readable by every worker as soon as it returns.
 
-        Locked because a worker's threads share the file, and trimming replaces it.
+        Locked because a worker's threads share the file, and trimming replaces it. The file is
+        trimmed to half its budgets when it reaches twice `journal_size` lines or `journal_bytes`.
         """
         line = (json.dumps(entry, separators=(",", ":")) + "\n").encode()
         with self._journal_lock:
             os.write(self._own_journal(), line)
             self._journal_lines += 1
-            if self._journal_lines >= 2 * self._journal_size:
+            self._journal_written += len(line)
+            if self._journal_lines >= 2 * self._journal_size or self._journal_written > self._journal_bytes:
                 self._trim_own_journal()
 
     def journal(self) -> list[dict[str, Any]]:
+        """The newest entries of every worker, within `journal_size` entries and `journal_bytes`."""
         entries = [entry for path in self._journal_dir.glob("*.jsonl") for entry in _read_lines(path)]
         entries.sort(key=lambda entry: entry["seq"])
-        return entries[-self._journal_size :]
+        sizes = [
+            len(json.dumps(entry, separators=(",", ":"))) + 1 for entry in entries[-self._journal_size :]
+        ]
+        return entries[len(entries) - _newest_within(sizes, self._journal_bytes) :]
 
     def clear_journal(self) -> None:
         with self._locked():
@@ -96,23 +110,28 @@ class FileBackend:
         if self._journal_pid != os.getpid():
             self._journal_fd = _open_for_append(self._own_journal_path())
             self._journal_pid = os.getpid()
-            self._journal_lines = self._own_journal_path().read_bytes().count(b"\n")
+            written = self._own_journal_path().read_bytes()
+            self._journal_lines = written.count(b"\n")
+            self._journal_written = len(written)
         return self._journal_fd
 
     def _own_journal_path(self) -> Path:
         return self._journal_dir / f"{os.getpid()}.jsonl"
 
     def _trim_own_journal(self) -> None:
-        """Keep this process's newest `journal_size` entries; locked, so a clear is not undone."""
+        """Keep this process's newest `journal_size` entries, in half its bytes; locked, so a clear is
+        not undone."""
         path = self._own_journal_path()
         with self._locked():
-            kept = path.read_bytes().splitlines(keepends=True)[-self._journal_size :]
+            lines = path.read_bytes().splitlines(keepends=True)[-self._journal_size :]
+            kept = lines[len(lines) - _newest_within(list(map(len, lines)), self._journal_bytes // 2) :]
             temporary = path.with_suffix(".trim")
             temporary.write_bytes(b"".join(kept))
             os.replace(temporary, path)
             os.close(self._journal_fd)
             self._journal_fd = _open_for_append(path)
         self._journal_lines = len(kept)
+        self._journal_written = sum(map(len, kept))
 
     def _write(self, document: Document) -> None:
         temporary = self._document_path.with_suffix(f".{os.getpid()}.tmp")
@@ -127,6 +146,17 @@ class FileBackend:
                 yield
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _newest_within(sizes: list[int], budget: int) -> int:
+    """How many of the newest items (the last sizes) fit in `budget` bytes; the newest always does."""
+    count, total = 0, 0
+    for size in reversed(sizes):
+        total += size
+        if total > budget and count:
+            break
+        count += 1
+    return count
 
 
 def _open_for_append(path: Path) -> int:

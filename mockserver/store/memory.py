@@ -8,7 +8,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from . import Document
+from . import JOURNAL_BYTES, Document
 
 __all__ = ["MemoryBackend"]
 
@@ -16,10 +16,16 @@ T = TypeVar("T")
 
 
 class MemoryBackend:
-    def __init__(self, initial: Callable[[], Document], journal_size: int) -> None:
+    def __init__(
+        self, initial: Callable[[], Document], journal_size: int, journal_bytes: int = JOURNAL_BYTES
+    ) -> None:
         self._document = initial()
         self._generation = 0
-        self._journal: deque[dict[str, Any]] = deque(maxlen=journal_size)
+        self._journal: deque[tuple[dict[str, Any], int]] = deque()
+        self._journal_size = journal_size
+        self._journal_bytes = journal_bytes
+        self._journal_weight = 0
+        self._journal_lock = threading.Lock()
         self._lock = threading.Lock()
 
     def generation(self) -> int:
@@ -35,14 +41,24 @@ class MemoryBackend:
             self._generation += 1
             return result
 
-    def append_journal(self, entry: dict[str, Any]) -> None:
-        self._journal.append(entry)
+    def append_journal(self, entry: dict[str, Any], weight: int) -> None:
+        """The oldest entries go past `journal_size` entries or `journal_bytes` (about); the newest stays."""
+        with self._journal_lock:
+            self._journal.append((entry, weight))
+            self._journal_weight += weight
+            while len(self._journal) > 1 and (
+                len(self._journal) > self._journal_size or self._journal_weight > self._journal_bytes
+            ):
+                self._journal_weight -= self._journal.popleft()[1]
 
     def journal(self) -> list[dict[str, Any]]:
-        return list(self._journal)
+        with self._journal_lock:
+            return [entry for entry, _ in self._journal]
 
     def clear_journal(self) -> None:
-        self._journal.clear()
+        with self._journal_lock:
+            self._journal.clear()
+            self._journal_weight = 0
 
     def close(self) -> None:
         pass

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, jsonify, request
 from ...core.errors import OAuthError
 from ...core.schemas import first_error
 from ...core.users import User
-from ..access import guard_control_api
+from ..access import guard_control_api, refuse_cross_site, refuse_foreign_host
 from ..body import is_json
 from ..current import state
 from ..json_input import parse_json_object
@@ -23,9 +23,22 @@ blueprint = Blueprint("control", __name__, url_prefix="/_mock")
 LATEST_TIME = 32_503_680_000.0
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 @blueprint.before_request
 def guard() -> None:
-    guard_control_api(state().settings)
+    """Loopback or control token, a name of the mock as Host, no cross-site page, JSON to change state."""
+    settings = state().settings
+    guard_control_api(settings)
+    refuse_foreign_host(settings)
+    refuse_cross_site()
+    if request.method not in SAFE_METHODS and not is_json(request.mimetype):
+        # No HTML form can send JSON, and a page may not send it cross-origin without a preflight.
+        raise OAuthError.invalid_request(
+            "a call that changes the mock needs a JSON object body (Content-Type: application/json); "
+            "send {} when it takes no arguments"
+        )
 
 
 def json_body(schema: str) -> dict[str, Any]:
@@ -100,12 +113,14 @@ def add_fault() -> tuple[Response, int]:
 
 @blueprint.delete("/faults")
 def clear_faults() -> tuple[str, int]:
+    json_body("empty")
     state().faults.clear()
     return "", 204
 
 
 @blueprint.delete("/faults/<fault_id>")
 def remove_fault(fault_id: str) -> tuple[str, int]:
+    json_body("empty")
     if not state().faults.remove(fault_id):
         raise OAuthError("not_found", f"no fault with id {fault_id!r}", 404)
     return "", 204
@@ -118,12 +133,14 @@ def list_requests() -> Response:
 
 @blueprint.delete("/requests")
 def clear_requests() -> tuple[str, int]:
+    json_body("empty")
     state().journal.clear()
     return "", 204
 
 
 @blueprint.post("/reset")
 def reset() -> tuple[str, int]:
+    json_body("empty")
     state().reset()
     return "", 204
 
