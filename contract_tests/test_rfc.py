@@ -79,17 +79,25 @@ def test_every_refusal_has_a_bearer_challenge(clause: Clause, probes: Probes) ->
     The MUST names no status: a 403 or a 400 refusal needs the challenge as much as a 401. A 2xx is no
     refusal and a 5xx a crash: the contract checks judge those.
     """
-    for name, response in probes.protected_refusals().items():
-        header = response.headers.get("WWW-Authenticate", "")
-        expect(
-            clause,
-            not is_refusal(response) or "bearer" in challenge_schemes(header),
-            expected=f"{name}: a refusal with WWW-Authenticate: Bearer …, whatever its status",
-            actual=f"{status_text(response)} with WWW-Authenticate: {header!r}"
-            if header
-            else f"{status_text(response)} without WWW-Authenticate",
-            responses=[response],
-        )
+    lacking = {
+        name: response
+        for name, response in probes.protected_refusals().items()
+        if is_refusal(response)
+        and "bearer" not in challenge_schemes(response.headers.get("WWW-Authenticate", ""))
+    }
+    expect(
+        clause,
+        not lacking,
+        expected=f"{', '.join(lacking)}: a refusal with WWW-Authenticate: Bearer …, whatever its status",
+        actual="; ".join(f"{name}: {_challenge_text(response)}" for name, response in lacking.items()),
+        responses=list(lacking.values())[:1],
+    )
+
+
+def _challenge_text(response: requests.Response) -> str:
+    header = response.headers.get("WWW-Authenticate")
+    challenge = f"WWW-Authenticate: {header!r}" if header else "no WWW-Authenticate"
+    return f"{status_text(response)}, {challenge}"
 
 
 def test_every_401_has_a_challenge(clause: Clause, probes: Probes) -> None:
