@@ -151,14 +151,31 @@ class Probes:
     def token_by_get(self) -> requests.Response:
         return self._login.send(self._client, method="GET")
 
+    @once
+    def without_password(self) -> requests.Response:
+        """Harmless on a live platform: no password is tried, so no failed attempt counts towards a lock."""
+        return self._login.send(self._client, omit=("password",))
+
+    @once
+    def without_username(self) -> requests.Response:
+        return self._login.send(self._client, omit=("username",))
+
+    @once
+    def query_token(self) -> requests.Response:
+        """A valid token sent only as `?access_token=` (RFC 6750 §2.3), with no Authorization header."""
+        return self._client.request(
+            "GET", self._path, params={"access_token": self._tokens.current().reveal()}
+        )
+
     def protected_refusals(self) -> dict[str, requests.Response]:
-        """Every probe of the protected path that carries no usable Bearer token."""
+        """Every probe of the protected path that sends no valid token in a Bearer header."""
         return {
             "no Authorization header": self.no_header,
             "unknown token": self.unknown_token,
             **self._expired_if_obtainable(),
             "Bearer without a token": self.bearer_without_token,
             "another scheme": self.other_scheme,
+            "token in the query string only": self.query_token,
             **{f"malformed token ({name})": response for name, response in self.malformed.items()},
         }
 
@@ -169,5 +186,17 @@ class Probes:
         except pytest.skip.Exception:
             return {}
 
-    def token_refusals(self) -> dict[str, requests.Response]:
+    def bad_credentials(self) -> dict[str, requests.Response]:
+        """Logins with credentials the platform must not accept: RFC 6749 §5.2 invalid_grant."""
         return {"wrong password": self.wrong_password, "unknown user": self.unknown_user}
+
+    def incomplete_logins(self) -> dict[str, requests.Response]:
+        """Logins missing a field the documentation requires: RFC 6749 §5.2 invalid_request."""
+        return {
+            "login without a password": self.without_password,
+            "login without a username": self.without_username,
+        }
+
+    def token_refusals(self) -> dict[str, requests.Response]:
+        """Every login the token endpoint must refuse."""
+        return {**self.bad_credentials(), **self.incomplete_logins()}

@@ -19,10 +19,10 @@ pytestmark = pytest.mark.contract
 
 
 def test_expired_token_is_refused(clause: Clause, probes: Probes) -> None:
-    """An expired token: 401.
+    """An expired token: refused (no 2xx, no 5xx).
 
-    Clause: platform docs: expires_in "is how long the token is available for before it expires";
-    RFC 6750 §3.1 invalid_token: an expired token gets 401.
+    Clause: platform docs: expires_in "is how long the token is available for before it expires":
+    past it, the token no longer opens the API. (The 401 of RFC 6750 §3.1 is a SHOULD: advisory.)
     """
     expect_refused(clause, probes.expired_token, "a token past its announced expires_in")
 

@@ -38,8 +38,10 @@ def test_token_endpoint_conforms(
 ) -> None:
     """The token endpoint answers as the OpenAPI contract describes, to valid and generated credentials.
 
-    Clause: fixtures/contract-openapi.yaml, POST on the token path: 2XX a token response
-    (fixtures/schemas/token_response.json), 4XX for refused credentials, never anything else.
+    Clause: platform docs, as fixtures/contract-openapi.yaml writes them down: "you must provide the
+    username and password" in a POST to the token path, whose answer is "a JSON body which includes your
+    access token": 2XX a token response (fixtures/schemas/token_response.json), 4XX for refused
+    credentials, never anything else.
     """
     login = contract_target.login
     run = _conformance(contract_target, contract_client, token, "POST", login.path)
@@ -62,9 +64,9 @@ def test_protected_path_conforms(
 ) -> None:
     """The protected path answers as the OpenAPI contract describes, to the token.
 
-    Clause: fixtures/contract-openapi.yaml, GET on the protected path with bearer security: 2XX to the
-    token (its 401 without one is checked by test_missing_authorization_is_refused and
-    test_unknown_token_is_refused).
+    Clause: platform docs, as fixtures/contract-openapi.yaml writes them down: "You must include your
+    token in the call's HTTP authorization header as a bearer credential": 2XX to the token (refusals
+    are checked by test_missing_authorization_is_refused, test_unknown_token_is_refused and the rest).
     """
     run = _conformance(contract_target, contract_client, token, "GET", contract_target.protected_path)
     run.budget = replace(run.budget, examples=min(run.budget.examples, PROTECTED_EXAMPLES))

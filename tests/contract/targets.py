@@ -8,6 +8,7 @@ fake clock the suite waits on, so expiry is tested without sleeping.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import math
 import re
@@ -72,6 +73,8 @@ class Platform:
     cache_control: str | None = "no-store"
     pragma: str | None = "no-cache"
     reuse_token: bool = False
+    token_of_second: Callable[[], float] | None = None  # a clock: tokens made from the user and its second
+    login_latency: float = 0.0  # seconds of the shared clock each login takes, the token issued half-way
     whole_seconds: bool = False  # expiry counted from the whole second of issue: floor(now) + ttl
     on_get: str = "405"  # a GET on the token path: "405", "token" (issues one), "page" (200 HTML, no token)
     # refused logins
@@ -82,11 +85,17 @@ class Platform:
     echo_password: tuple[str, ...] = ()  # "wrong password", "unknown user", "success", "get"
     echo_spelling: Callable[[str], str] = str
     crash_on_odd_username: bool = False
+    incomplete_login_status: int = 400  # a login missing its username or password
+    incomplete_login_body: Any = field(
+        default_factory=lambda: {"error": "invalid_request"}
+    )  # str: text/plain
     # the protected path
     protected_status: int = 200
     scheme: str | None = None  # the one spelling accepted; None: any case of "Bearer"
     token_syntax: str = B64TOKEN
-    challenge: str | None = 'Bearer realm="proof"'
+    challenge: str | None = 'Bearer realm="proof"'  # sent with every refusal, whatever its status
+    challenge_only_on_401: bool = False  # a platform that forgets it on its 400s and 403s
+    no_credentials_error: str | None = None  # an error code in the challenge to a request without credentials
     expired_challenge: str | None = 'Bearer realm="proof"'  # the challenge of the 401 to an expired token
     invalid_token_error: bool = True
     error_param: Callable[[str], str] = lambda error: f'"{error}"'  # the error attribute's value as sent
@@ -96,11 +105,15 @@ class Platform:
     expired_status: int = 401
     empty_bearer_status: int = 401
     malformed_status: int = 400
+    other_scheme_status: int = 401
     other_scheme_accepted: bool = False
+    query_tokens: bool = False  # a valid ?access_token= opens the protected path (RFC 6750 §2.3)
+    query_cache_control: str | None = None  # the Cache-Control of that answer
     echo_authorization: bool = False  # a leaky platform: refusals repeat the header they refused
     # what it did, for the tests to read back
     issued: list[str] = field(default_factory=list)
     logins: list[str] = field(default_factory=list)  # "ok", "wrong password", "unknown user", "invalid"
+    login_fields: list[tuple[str, ...]] = field(default_factory=list)  # the field names of each login
     expires_at: dict[str, float] = field(default_factory=dict)
 
     def expires_in(self) -> Any:
@@ -122,11 +135,17 @@ def platform_app(platform: Platform, clock: FakeClock) -> Flask:
         alive = [token for token in platform.issued if expiry.get(token, 0) > clock.now()]
         if platform.reuse_token and alive:
             return alive[-1]
-        token = platform.new_token()
+        token = platform.new_token() if platform.token_of_second is None else second_token()
         platform.issued.append(token)
         issued_at = math.floor(clock.now()) if platform.whole_seconds else clock.now()
         expiry[token] = issued_at + platform.ttl
         return token
+
+    def second_token() -> str:
+        """The user and the current whole second, hashed: unique only across seconds."""
+        assert platform.token_of_second is not None
+        second = math.floor(platform.token_of_second())
+        return hashlib.sha256(f"{platform.username}@{second}".encode()).hexdigest()
 
     def echoed(answer: str, password: str) -> dict[str, str]:
         if answer not in platform.echo_password:
@@ -153,13 +172,20 @@ def platform_app(platform: Platform, clock: FakeClock) -> Flask:
     @app.route(platform.token_path, methods=["POST", "GET"])
     def token_endpoint() -> Response:
         fields = _credentials(platform.accepts)
+        platform.login_fields.append(tuple(sorted(fields)))
         username, password = fields.get("username", ""), fields.get("password", "")
         if request.method == "GET" and platform.on_get != "token":
             return refuse_get(password)
         if platform.crash_on_odd_username and not re.fullmatch(r"[A-Za-z0-9-]*", username):
             return _answer({"error": "server_error"}, 500)
         params_ok = all(fields.get(k) == v for k, v in platform.required_params.items())
-        if not (username and password and params_ok):
+        if not (username and password):
+            platform.logins.append("invalid")
+            response = _answer(platform.incomplete_login_body, platform.incomplete_login_status)
+            if platform.incomplete_login_status == 401:
+                response.headers["WWW-Authenticate"] = 'Basic realm="login"'
+            return response
+        if not params_ok:
             platform.logins.append("invalid")
             return _answer({"error": "invalid_request"}, 400)
         if (username, password) != (platform.username, platform.password):
@@ -167,9 +193,12 @@ def platform_app(platform: Platform, clock: FakeClock) -> Flask:
             platform.logins.append(answer)
             return bad_login(password, answer)
         platform.logins.append("ok")
+        clock.sleep(platform.login_latency / 2)
+        token = issue()
+        clock.sleep(platform.login_latency / 2)
         body = {
             "token_type": platform.token_type,
-            "access_token": issue(),
+            "access_token": token,
             "expires_in": platform.expires_in(),
             **echoed("success", password),
         }
@@ -182,8 +211,19 @@ def platform_app(platform: Platform, clock: FakeClock) -> Flask:
     @app.get(platform.protected_path)
     def protected() -> Response:
         header = request.headers.get("Authorization")
+        from_query = request.args.get("access_token")
+        if (
+            header is None
+            and platform.query_tokens
+            and from_query in expiry
+            and clock.now() < expiry[from_query]
+        ):
+            response = _answer({"user": "qa-user"}, 200)
+            if platform.query_cache_control is not None:
+                response.headers["Cache-Control"] = platform.query_cache_control
+            return response
         if header is None:
-            return refuse(platform.missing_header_status, None)
+            return refuse(platform.missing_header_status, platform.no_credentials_error)
         scheme, _, token = header.partition(" ")
         if token in expiry and (platform.other_scheme_accepted or _scheme_ok(platform.scheme, scheme)):
             if clock.now() >= expiry[token]:
@@ -194,7 +234,7 @@ def platform_app(platform: Platform, clock: FakeClock) -> Flask:
                 else _answer({"user": "qa-user"}, 200)
             )
         if not _scheme_ok(platform.scheme, scheme):
-            return refuse(401, None)
+            return refuse(platform.other_scheme_status, platform.no_credentials_error)
         if not token:
             return refuse(platform.empty_bearer_status, "invalid_request")
         if not re.fullmatch(platform.token_syntax, token):
@@ -208,7 +248,8 @@ def platform_app(platform: Platform, clock: FakeClock) -> Flask:
         if platform.echo_authorization:
             body["received"] = request.headers.get("Authorization", "")
         response = _answer(body, status)
-        if status == 401 and challenge is not None:
+        refused = not 200 <= status < 300 and (status == 401 or not platform.challenge_only_on_401)
+        if refused and challenge is not None:
             if error and platform.invalid_token_error:
                 challenge += f", error={platform.error_param(error)}"
             response.headers["WWW-Authenticate"] = challenge

@@ -7,8 +7,12 @@ from typing import Any
 
 import pytest
 
+from contract_tests import expiry
+
 from .conftest import SuiteRunner
 from .targets import Platform, jwt_token
+
+CHECKS = 34
 
 ALLOWED = [
     pytest.param({"token_type": "bearer"}, {}, id="lowercase-token-type"),
@@ -34,6 +38,13 @@ ALLOWED = [
         id="refusal-with-null-access-token",
     ),
     pytest.param({"on_get": "page"}, {}, id="get-on-token-path-answers-a-sign-in-page"),
+    pytest.param(
+        {"malformed_status": 401, "empty_bearer_status": 400}, {}, id="malformed-token-401-bare-bearer-400"
+    ),
+    pytest.param(
+        {"challenge": 'Basic realm="x", Bearer realm="proof"'}, {}, id="bearer-among-several-challenges"
+    ),
+    pytest.param({"login_latency": 0.6}, {}, id="logins-taking-0.6-s-each"),
     pytest.param({"new_token": jwt_token, "decodes_jwt": True}, {}, id="jwt-decoded-before-lookup"),
     pytest.param(
         {"token_path": "/oauth/token", "required_params": {"grant_type": "password"}},
@@ -64,7 +75,7 @@ def test_allowed_variant_passes(suite: SuiteRunner, changes: dict[str, Any], env
     outcome = suite.run(Platform(**changes), env=env)
     assert outcome.ret == 0, outcome.text
     assert (outcome.failed, outcome.skipped, outcome.advisory) == (set(), {}, set()), outcome.text
-    assert len(outcome.passed) == 27, outcome.text
+    assert len(outcome.passed) == CHECKS, outcome.text
 
 
 def test_a_known_expired_token_is_used_without_waiting(suite: SuiteRunner) -> None:
@@ -115,7 +126,7 @@ def test_profile_and_options_drive_a_live_run(suite: SuiteRunner, tmp_path: Path
         env={"CONTRACT_TOKEN_PATH": None, "CONTRACT_PROTECTED_PATH": None},
     )
     assert outcome.ret == 0, outcome.text
-    assert len(outcome.passed) == 27
+    assert len(outcome.passed) == CHECKS
     assert "token path /oauth/token" in outcome.text
 
 
@@ -152,3 +163,20 @@ def test_the_expired_answer_costs_one_wait(suite: SuiteRunner) -> None:
     outcome = suite.run(Platform(ttl=ttl), "-k", "not test_token_lives_its_announced_lifetime")
     assert {"test_expired_token_is_refused", "test_every_401_has_a_challenge"} <= outcome.passed, outcome.text
     assert ttl < suite.clock.now() - start < 2 * ttl
+
+
+def test_slow_logins_get_as_many_logins_as_it_takes_to_share_a_second(suite: SuiteRunner) -> None:
+    """At 0.6 s a login, 5 back-to-back logins span 3 s and touch at most 4 seconds: two share one."""
+    platform = Platform(login_latency=0.6)
+    outcome = suite.run(platform, "-k", "test_logins_give_distinct_tokens")
+    assert outcome.passed == {"test_logins_give_distinct_tokens"}, outcome.text
+    assert platform.logins.count("ok") == 5
+
+
+def test_fast_logins_take_three_logins(suite: SuiteRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On the real clock a burst of fast logins lasts well under a second: 3 logins, 2 seconds at most."""
+    monkeypatch.setattr(expiry, "CLOCK", expiry.RealClock())
+    platform = Platform()
+    outcome = suite.run(platform, "-k", "test_logins_give_distinct_tokens")
+    assert outcome.passed == {"test_logins_give_distinct_tokens"}, outcome.text
+    assert platform.logins.count("ok") == 3

@@ -1,9 +1,11 @@
-"""Every check of the suite is one test with a docstring citing its clause and exactly one marker."""
+"""Every check of the suite is one test with a docstring citing its clause and exactly one marker, and
+the marker is the strength of the clause it quotes."""
 
 from __future__ import annotations
 
 import importlib
 import inspect
+import re
 from pathlib import Path
 
 import pytest
@@ -29,6 +31,31 @@ def test_each_check_cites_its_clause(name: str) -> None:
     for test in tests:
         doc = inspect.getdoc(test) or ""
         assert "\nClause: " in doc, test.__name__
+
+
+# The tier rule (README, "The contract suite"): what the quoted clause must show for each marker.
+TIER_RULE = {
+    "rfc": re.compile(r"^RFC (6749|6750|7235) .*\b(MUST|REQUIRED)\b"),
+    "contract": re.compile(r"^platform docs\b"),
+    "advisory": re.compile(r"\bSHOULD\b|\bsecurity practice\b|\bno keyword\b"),
+}
+
+
+def checks() -> list[tuple[str, str, str]]:
+    """(module, test, tier) for every check."""
+    found = []
+    for name in MODULES:
+        module = importlib.import_module(f"contract_tests.{name}")
+        (tier,) = marker_names(module)
+        found += [(name, key, tier) for key, obj in vars(module).items() if key.startswith("test_")]
+    return found
+
+
+@pytest.mark.parametrize(("module", "test", "tier"), checks())
+def test_each_tier_is_the_strength_of_its_clause(module: str, test: str, tier: str) -> None:
+    doc = inspect.getdoc(getattr(importlib.import_module(f"contract_tests.{module}"), test)) or ""
+    clause = " ".join(doc.split("\nClause: ", 1)[1].split("\n\n")[0].split())
+    assert TIER_RULE[tier].search(clause), f"{test} ({tier}): {clause}"
 
 
 def test_the_suite_has_every_level() -> None:
