@@ -3,6 +3,10 @@
 granian was chosen by measurement (see bench/): on 2 cores it served a bare Flask endpoint about
 12 times faster than werkzeug's threaded server. Its workers are processes, so they share the
 mock's state through a store: a private directory unless --store names a Redis server.
+
+Either server claims its port first (ports.py): a busy port, a second mock's included, stops the
+start with one line. Both close a connection whose client is silent for --read-timeout seconds
+while sending headers (granian) or any part of a request (werkzeug); see the README for the limits.
 """
 
 from __future__ import annotations
@@ -17,11 +21,18 @@ from contextlib import contextmanager
 from dataclasses import fields
 from typing import Any
 
-from ..settings import ENV_PREFIX, Settings
+from ..settings import DEFAULT_READ_TIMEOUT, ENV_PREFIX, Settings
+from .ports import claim_for_granian, display_address, listening_socket
 
 __all__ = ["MOCK_TARGET", "granian_arguments", "serve", "settings_environment", "shared_store"]
 
 MOCK_TARGET = "mockserver.serving.wsgi:app_from_environment"
+# Connections a granian worker serves at once, and threads it may run the app on: a request whose
+# body is still arriving holds a thread (granian has no body timeout), so there are many; idle
+# threads end after 30 s. granian's defaults (512 and 256 on 2 cores) stopped answering under
+# 800 slow clients.
+CONNECTIONS_PER_WORKER = 4096
+THREADS_PER_WORKER = 2048
 log = logging.getLogger("mockserver")
 
 
@@ -30,8 +41,13 @@ def serve(settings: Settings) -> None:
         _serve_werkzeug(settings)
         return
     workers = settings.workers or os.cpu_count() or 1
-    with shared_store(settings, workers) as shared:
-        _serve_granian(shared, workers)
+    holder = claim_for_granian(settings.host, settings.port)
+    try:
+        port = holder.getsockname()[1]
+        with shared_store(settings.replace(port=port), workers) as shared:
+            _serve_granian(shared, workers)
+    finally:
+        holder.close()
 
 
 @contextmanager
@@ -47,9 +63,19 @@ def shared_store(settings: Settings, workers: int) -> Iterator[Settings]:
         shutil.rmtree(private_dir, ignore_errors=True)
 
 
-def granian_arguments(host: str, port: int, workers: int, target: str = MOCK_TARGET) -> dict[str, Any]:
-    """Granian's keyword arguments; bench/ serves its bare yardstick app with the same ones."""
+def granian_arguments(
+    host: str,
+    port: int,
+    workers: int,
+    target: str = MOCK_TARGET,
+    read_timeout: int = DEFAULT_READ_TIMEOUT,
+) -> dict[str, Any]:
+    """Granian's keyword arguments; bench/ serves its bare yardstick app with the same ones.
+
+    header_read_timeout also closes a keep-alive connection idle for that long.
+    """
     from granian.constants import Interfaces
+    from granian.http import HTTP1Settings
 
     return {
         "target": target,
@@ -59,6 +85,9 @@ def granian_arguments(host: str, port: int, workers: int, target: str = MOCK_TAR
         "interface": Interfaces.WSGI,
         "workers": workers,
         "log_access": False,
+        "http1_settings": HTTP1Settings(header_read_timeout=read_timeout * 1000, keep_alive=True),
+        "backpressure": CONNECTIONS_PER_WORKER,
+        "blocking_threads": THREADS_PER_WORKER,
     }
 
 
@@ -84,25 +113,34 @@ def _serve_granian(settings: Settings, workers: int) -> None:
 
     os.environ.update(settings_environment(settings))
     log.info(
-        "serving the mock on http://%s:%d (granian, %d workers, store %s)",
-        settings.host,
-        settings.port,
+        "serving the mock on http://%s (granian, %d workers, store %s)",
+        display_address(settings.host, settings.port),
         workers,
         settings.store.split("://")[0],
     )
-    Granian(**granian_arguments(settings.host, settings.port, workers)).serve()
+    arguments = granian_arguments(settings.host, settings.port, workers, read_timeout=settings.read_timeout)
+    Granian(**arguments).serve()
 
 
 def _serve_werkzeug(settings: Settings) -> None:
     from werkzeug.serving import make_server
 
     from ..app import create_app
-    from .server import QuietRequestHandler
+    from .server import handler_with_timeout
 
+    app = create_app(settings)
+    sock = listening_socket(settings.host, settings.port)
     server = make_server(
-        settings.host, settings.port, create_app(settings), threaded=True, request_handler=QuietRequestHandler
+        settings.host,
+        settings.port,
+        app,
+        threaded=True,
+        request_handler=handler_with_timeout(settings.read_timeout),
+        fd=sock.fileno(),
     )
-    log.info("serving the mock on http://%s:%d (werkzeug)", settings.host, server.server_port)
+    sock.close()  # werkzeug serves from its own duplicate of the descriptor
+    address = display_address(settings.host, server.port)
+    log.info("serving the mock on http://%s (werkzeug)", address)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
