@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,6 +34,11 @@ MOCK_TARGET = "mockserver.serving.wsgi:app_from_environment"
 # 800 slow clients.
 CONNECTIONS_PER_WORKER = 4096
 THREADS_PER_WORKER = 2048
+# werkzeug runs a thread per connection. With 2,000 slow clients leaving at once the whole process
+# hung here: glibc 2.36 lost a wake-up of the GIL's condition variable (glibc bug 25847), a race
+# that the GIL's timed waits (one per switch interval, 5 ms by default) trigger. Waiting 50 ms made
+# it go away in every trial; a request may then wait that long for a busy thread.
+WERKZEUG_SWITCH_INTERVAL = 0.05
 log = logging.getLogger("mockserver")
 
 
@@ -130,6 +136,7 @@ def _serve_werkzeug(settings: Settings) -> None:
 
     app = create_app(settings)
     sock = listening_socket(settings.host, settings.port)
+    sys.setswitchinterval(WERKZEUG_SWITCH_INTERVAL)
     server = make_server(
         settings.host,
         settings.port,

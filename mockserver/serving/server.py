@@ -47,7 +47,18 @@ class QuietRequestHandler(WSGIRequestHandler):
         self.log("error", "refused a request it could not parse (%s)", status)
 
     def parse_request(self) -> bool:
-        if not super().parse_request():
+        reader = self.rfile
+        self.rfile = recorder = _LastLine(reader)  # type: ignore[assignment]
+        try:
+            parsed = super().parse_request()
+        finally:
+            self.rfile = reader
+        if recorder.last == b"" and self.command is not None:
+            # The client left before the blank line that ends the headers: the standard library
+            # would run the truncated request. Nobody is there to answer.
+            self.close_connection = True
+            return False
+        if not parsed:
             return False
         if not _TOKEN.fullmatch(self.command or ""):
             self.send_error(400, "the method is not an HTTP token")
@@ -84,6 +95,18 @@ class QuietRequestHandler(WSGIRequestHandler):
                 self.wfile.write(body)
         else:
             self.end_headers()
+
+
+class _LastLine:
+    """The handler's reader, remembering the last line read: b"" when the client closed."""
+
+    def __init__(self, reader: Any) -> None:
+        self._reader = reader
+        self.last: bytes | None = None
+
+    def readline(self, limit: int = -1) -> bytes:
+        self.last = self._reader.readline(limit)
+        return self.last
 
 
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
