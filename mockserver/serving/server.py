@@ -167,7 +167,7 @@ class MockServer:
             self._port,
             self.app,
             threaded=True,
-            request_handler=handler_with_timeout(self.state.settings.read_timeout),
+            request_handler=handler_with_timeout(self._read_timeout()),
         )
         self._thread = threading.Thread(
             target=self._server.serve_forever,
@@ -177,6 +177,11 @@ class MockServer:
         )
         self._thread.start()
         return self
+
+    def _read_timeout(self) -> float:
+        """The mock's --read-timeout; the default for a Flask app that is not a mock (a fake platform)."""
+        state = self.app.extensions.get(EXTENSION_KEY)
+        return state.settings.read_timeout if state is not None else DEFAULT_READ_TIMEOUT
 
     def stop(self) -> None:
         if self._server is None:
