@@ -32,12 +32,23 @@ def build_parser() -> argparse.ArgumentParser:
     add("--seed", type=int, help="seed for faker-made users and route data (default 1234)")
     add("--realm", help="realm named in WWW-Authenticate challenges")
     add("--invalid-grant-status", type=int, choices=(400, 401), help="status for bad logins")
-    add("--control-token", help="require this Bearer token on the control API (also from any host)")
+    add(
+        "--control-token",
+        help="require this Bearer token on the control API (also from any host); every local user "
+        "sees flags in `ps`: prefer MOCKSERVER_CONTROL_TOKEN or --control-token-file",
+    )
+    add("--control-token-file", metavar="FILE", help="read the control token from the first line of FILE")
     add("--lockout-after", type=int, metavar="N", help="answer 429 after N wrong passwords (0: never)")
     add("--lockout-seconds", type=int, metavar="SECONDS", help="how long a lockout lasts (default 300)")
     add("--store", metavar="URL", help="shared state: memory:, file:///dir or redis://host:port/db")
     add("--server", choices=("granian", "werkzeug"), help="HTTP server (default granian)")
     add("--workers", type=int, metavar="N", help="granian worker processes (default: one per core)")
+    add(
+        "--read-timeout",
+        type=int,
+        metavar="SECONDS",
+        help="close a connection whose client sends nothing for this long (default 10)",
+    )
     add(
         "--no-control",
         dest="control",
@@ -65,17 +76,25 @@ def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
     return load_settings(config_file=config_file, environ=os.environ, overrides=args)
 
 
+FLAG_IN_PS_WARNING = (
+    "mockserver: warning: --control-token shows in `ps` to every local user; "
+    "prefer MOCKSERVER_CONTROL_TOKEN or --control-token-file"
+)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = settings_from_args(argv)
         preflight(settings)
+        if build_parser().parse_args(argv).control_token is not None:
+            print(FLAG_IN_PS_WARNING, file=sys.stderr)
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+        from .serving.serve import serve
+
+        serve(settings)  # a busy port is a ConfigError too, raised before anything is served
     except (ConfigError, MissingExtra) as error:
         print(f"mockserver: {error}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    from .serving.serve import serve
-
-    serve(settings)
     return 0
 
 

@@ -25,8 +25,16 @@ def fixture_path(name: str) -> Path:
 
 
 def load_json(path: Path) -> Any:
+    """The file's JSON; a file that is not JSON is named in the error, with where it went wrong."""
     with path.open(encoding="utf-8") as handle:
-        return json.load(handle)
+        try:
+            return json.load(handle)
+        except json.JSONDecodeError as error:
+            raise ValueError(
+                f"{path} is not JSON: {error.msg} (line {error.lineno}, column {error.colno})"
+            ) from None
+        except UnicodeDecodeError:
+            raise ValueError(f"{path} is not JSON: it is not UTF-8 text") from None
 
 
 def load_yaml(path: Path) -> Any:

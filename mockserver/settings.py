@@ -15,7 +15,7 @@ from typing import Any
 from .core.schemas import first_error
 from .data import fixture_path
 
-__all__ = ["ENV_PREFIX", "ConfigError", "Settings", "load_settings"]
+__all__ = ["DEFAULT_READ_TIMEOUT", "ENV_PREFIX", "ConfigError", "Settings", "load_settings"]
 
 ENV_PREFIX = "MOCKSERVER_"
 _TRUE = {"1", "true", "yes", "on"}
@@ -27,6 +27,8 @@ class ConfigError(ValueError):
 
 
 MAX_TOKEN_TTL = 3_153_600_000
+DEFAULT_READ_TIMEOUT = 10
+MAX_READ_TIMEOUT = 3600
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class Settings:
     store: str = dataclasses.field(default="memory:", repr=False)  # a Redis URL may hold a password
     server: str = "granian"
     workers: int = 0
+    read_timeout: int = DEFAULT_READ_TIMEOUT
     tls: bool = False  # HTTPS under a test CA made at start
     tls_cert: Path | None = None  # or HTTPS under this certificate chain (PEM) and key
     tls_key: Path | None = None
@@ -76,6 +79,11 @@ class Settings:
         _require(self.lockout_after >= 0, "lockout_after", "must not be negative (0: no lockout)")
         _require(self.lockout_seconds > 0, "lockout_seconds", "must be positive")
         _require(self.workers >= 0, "workers", "must not be negative (0: one per core)")
+        _require(
+            0 < self.read_timeout <= MAX_READ_TIMEOUT,
+            "read_timeout",
+            f"must be a positive number of seconds, at most {MAX_READ_TIMEOUT}",
+        )
         _require(self.server in ("granian", "werkzeug"), "server", "must be granian or werkzeug")
         _require(
             self.store == "memory:" or self.store.startswith(("file://", "redis://", "rediss://", "unix://")),
@@ -105,6 +113,10 @@ def _require(condition: bool, name: str, message: str) -> None:
         raise ConfigError(f"setting {name!r} {message}")
 
 
+# Settings read from a file rather than given: the value would show in `ps` as a flag.
+_FROM_FILE = {"control_token_file": "control_token"}
+
+
 def load_settings(
     *,
     config_file: str | Path | None = None,
@@ -120,6 +132,26 @@ def load_settings(
     layers.update(_coerce_all(_from_environ(environ), source="environment"))
     layers.update(_coerce_all({k: v for k, v in (overrides or {}).items() if v is not None}, "flag"))
     return Settings(**layers)
+
+
+def _read_from_files(values: dict[str, Any], source: str) -> dict[str, Any]:
+    """`control_token_file = PATH` in a layer stands for `control_token = <the file's first line>`."""
+    for file_name, name in _FROM_FILE.items():
+        if file_name not in values:
+            continue
+        if name in values:
+            raise ConfigError(
+                f"setting {name!r} (from {source}) is given twice: directly and by {file_name!r}"
+            )
+        path = Path(str(values.pop(file_name)))
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(
+                f"setting {file_name!r}: {path} cannot be read: {exc.__class__.__name__}"
+            ) from None
+        values[name] = lines[0].strip() if lines else ""
+    return values
 
 
 def _read_config_file(path: Path) -> dict[str, Any]:
@@ -138,7 +170,7 @@ def _read_config_file(path: Path) -> dict[str, Any]:
 
 
 def _from_environ(environ: Mapping[str, str]) -> dict[str, str]:
-    known = {field.name for field in fields(Settings)}
+    known = {field.name for field in fields(Settings)} | set(_FROM_FILE)
     found = {}
     for key, value in environ.items():
         if key.startswith(ENV_PREFIX) and key != f"{ENV_PREFIX}CONFIG":
@@ -152,7 +184,7 @@ def _from_environ(environ: Mapping[str, str]) -> dict[str, str]:
 def _coerce_all(values: Mapping[str, Any], source: str) -> dict[str, Any]:
     hints = typing.get_type_hints(Settings)
     coerced = {}
-    for name, value in values.items():
+    for name, value in _read_from_files(dict(values), source).items():
         if name not in hints:
             raise ConfigError(f"unknown setting {name!r} (from {source})")
         coerced[name] = _coerce(name, value, hints[name], source)
@@ -172,8 +204,20 @@ def _coerce(name: str, value: Any, hint: Any, source: str) -> Any:
             raise ValueError("a fraction would be truncated")
         return target(value)
     except (TypeError, ValueError):
-        kind = getattr(target, "__name__", str(target))
-        raise ConfigError(f"setting {name!r} (from {source}) must be {kind}, got {value!r}") from None
+        kind = "a JSON list" if target is tuple else getattr(target, "__name__", str(target))
+        raise ConfigError(
+            f"setting {name!r} (from {source}) must be {kind}, got {_shown(value, target)}"
+        ) from None
+
+
+def _shown(value: Any, target: Any) -> str:
+    """A wrong value as the error quotes it: a short scalar in full; a list (faults may be long and
+    hold what the user would rather not see echoed) or a long text by its size only."""
+    text = repr(value)
+    if target is not tuple and len(text) <= 40:
+        return text
+    size = f" of {len(value)} characters" if isinstance(value, str) else ""
+    return f"a {type(value).__name__}{size} (not shown)"
 
 
 def _plain_type(hint: Any) -> Any:

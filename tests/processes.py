@@ -1,4 +1,9 @@
-"""Start the mock as a real process on a free loopback port, and always stop it."""
+"""Start the mock as a real process on a free loopback port, and always stop it.
+
+Every server a test starts is started with `die_with_this_process()`: the kernel kills it when the
+test run dies, whatever kills the run (a CI timeout, Ctrl-C, SIGKILL), and granian's workers die
+with the mock's main process.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,11 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import requests
+
+from mockserver.serving.lifetime import die_with_this_process
 
 TIMEOUT = 5
 START_TIMEOUT = 30
@@ -28,32 +36,54 @@ def free_port() -> int:
 class MockProcess:
     url: str
     process: subprocess.Popen[str]
+    log_file: Path | None = None
+
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1])
+
+    def log(self) -> str:
+        """What it wrote to stderr so far (only when started with a log file)."""
+        assert self.log_file is not None, "start it with mock_process(..., log_file=PATH)"
+        return self.log_file.read_text(errors="replace")
 
     def stop(self) -> str:
-        """Stop the whole process group; returns what it wrote to stderr."""
+        """Interrupt the mock, which stops its workers; if it hangs, kill its whole process group.
+
+        Returns what it wrote to stderr. (An interrupt sent to the group reached granian's workers
+        before their parent, which then waited for them the full 15 s.)
+        """
         if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGINT)
+            os.kill(self.process.pid, signal.SIGINT)
         try:
             _, err = self.process.communicate(timeout=15)
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             _, err = self.process.communicate(timeout=5)
-        return err
+        return self.log() if self.log_file is not None else err
+
+
+def start_server(command: list[str], **popen: object) -> subprocess.Popen:
+    """Popen for a server: it dies with this process, and in a session of its own (stop() kills the group)."""
+    return subprocess.Popen(command, start_new_session=True, preexec_fn=die_with_this_process(), **popen)
 
 
 @contextmanager
-def mock_process(*flags: str, env: dict[str, str] | None = None) -> Iterator[MockProcess]:
+def mock_process(
+    *flags: str, env: dict[str, str] | None = None, log_file: Path | None = None
+) -> Iterator[MockProcess]:
+    """`log_file`: its stderr goes there, readable while it runs, rather than to a pipe read at stop()."""
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mockserver", "--host", "127.0.0.1", "--port", str(port), *flags],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-        env={**os.environ, **(env or {})},
-    )
+    with open(log_file or os.devnull, "w") as log:
+        process = start_server(
+            [sys.executable, "-m", "mockserver", "--host", "127.0.0.1", "--port", str(port), *flags],
+            stdout=subprocess.DEVNULL,
+            stderr=log if log_file is not None else subprocess.PIPE,
+            text=True,
+            env={**os.environ, **(env or {})},
+        )
     scheme = "https" if {"--tls", "--tls-cert"} & set(flags) else "http"
-    running = MockProcess(f"{scheme}://127.0.0.1:{port}", process)
+    running = MockProcess(f"{scheme}://127.0.0.1:{port}", process, log_file)
     try:
         _wait_until_serving(running)
         yield running

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import redis
 
-from .processes import free_port
+from .processes import free_port, start_server
 
 
 @contextmanager
@@ -19,7 +19,7 @@ def redis_server(directory: Path) -> Iterator[str]:
     binary = shutil.which("redis-server")
     assert binary, "redis-server is missing: `make test` installs Debian's redis-server package"
     port = free_port()
-    process = subprocess.Popen(
+    process = start_server(
         [
             binary,
             "--port",

@@ -58,6 +58,7 @@ STARTUP_MISTAKES = {
     "config-fractional-ttl": ("--config", "{dir}/fraction.toml", "'token_ttl' (from {dir}/fraction.toml)"),
     "user-without-password": ("--users", "{dir}/users.json", "users[0]: 'password' is a required property"),
     "route-with-trace": ("--routes", "{dir}/routes.json", "routes[0]: unsupported method TRACE"),
+    "users-file-not-json": ("--users", "{dir}/broken.json", "{dir}/broken.json is not JSON: Expecting"),
     "redis-not-listening": ("--store", "redis://:store-secret@127.0.0.1:1/0", "the Redis store at 127.0.0.1"),
     "control-token-no-header-can-carry": ("--control-token", "store-secret with spaces!", "b64token"),
 }
@@ -71,6 +72,7 @@ def test_mistakes_found_at_startup_are_one_line_too(
     (tmp_path / "scalar.toml").write_text("mockserver = 1\n")
     (tmp_path / "fraction.toml").write_text("token_ttl = 90.5\n")
     (tmp_path / "users.json").write_text(json.dumps({"users": [{"username": "nopass"}]}))
+    (tmp_path / "broken.json").write_text('{"users": [')
     (tmp_path / "routes.json").write_text(json.dumps({"routes": [{"method": "TRACE", "path": "/x"}]}))
     result = subprocess.run(
         [sys.executable, "-m", "mockserver", flag, value.format(dir=tmp_path)],

@@ -91,3 +91,43 @@ def test_cli_flags_win(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = settings_from_args(["--token-ttl", "5", "--no-control", "--fake-users", "2", "--port", "0"])
     assert (settings.token_ttl, settings.seed, settings.control, settings.fake_users) == (5, 9, False, 2)
     assert settings.port == 0
+
+
+def test_a_bad_faults_value_is_not_echoed() -> None:
+    """It may be long, and hold what the user would rather not see in a CI log."""
+    for text in (
+        '[{"path": "/x", "status": 503, "note": "hidden-words-here"',
+        '{"note": "hidden-words-here"}',
+    ):
+        with pytest.raises(
+            ConfigError, match=r"'faults' \(from environment\) must be a JSON list"
+        ) as refused:
+            load_settings(environ={"MOCKSERVER_FAULTS": text})
+        assert "hidden-words-here" not in str(refused.value)
+
+
+def test_the_control_token_comes_from_the_environment_or_a_file(tmp_path: Path) -> None:
+    token_file = tmp_path / "token"
+    token_file.write_text("token-from-a-file-0123456789\n")
+    assert load_settings(environ={"MOCKSERVER_CONTROL_TOKEN": "token-from-env-0123456789"}).control_token == (
+        "token-from-env-0123456789"
+    )
+    from_file = load_settings(environ={"MOCKSERVER_CONTROL_TOKEN_FILE": str(token_file)})
+    assert from_file.control_token == "token-from-a-file-0123456789"
+    assert (
+        settings_from_args(["--control-token-file", str(token_file)]).control_token == from_file.control_token
+    )
+    flag_over_env = load_settings(
+        environ={"MOCKSERVER_CONTROL_TOKEN": "token-from-env-0123456789"},
+        overrides={"control_token_file": str(token_file)},
+    )
+    assert flag_over_env.control_token == "token-from-a-file-0123456789"  # a later layer wins
+    with pytest.raises(ConfigError, match=r"'control_token_file': .* cannot be read"):
+        load_settings(environ={"MOCKSERVER_CONTROL_TOKEN_FILE": str(tmp_path / "missing")})
+
+
+def test_the_read_timeout_is_a_positive_number_of_seconds() -> None:
+    assert Settings().read_timeout == 10
+    assert settings_from_args(["--read-timeout", "3"]).read_timeout == 3
+    with pytest.raises(ConfigError, match="'read_timeout' must be a positive number of seconds"):
+        Settings(read_timeout=0)

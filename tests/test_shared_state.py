@@ -107,8 +107,8 @@ def test_several_workers_default_to_a_private_file_store(monkeypatch: pytest.Mon
     monkeypatch.setattr(
         "mockserver.serving.serve._serve_granian", lambda settings, workers, tls: served.append(settings)
     )
-    serve(Settings(workers=2))
-    serve(Settings(workers=1))
+    serve(Settings(workers=2, port=0))  # port 0: the port is claimed before serving
+    serve(Settings(workers=1, port=0))
     assert served[0].store.startswith("file://")
     assert not Path(served[0].store.removeprefix("file://")).exists()  # removed when serving ends
     assert served[1].store == "memory:"

@@ -84,7 +84,11 @@ def _netloc(origin: str) -> str | None:
 
 
 def _is_loopback(address: str | None) -> bool:
+    """127.0.0.0/8 and ::1, also as an IPv6 server bound to `::` sees an IPv4 client: ::ffff:127.0.0.1."""
     try:
-        return address is not None and ipaddress.ip_address(address).is_loopback
+        parsed = ipaddress.ip_address(address) if address is not None else None
     except ValueError:
         return False
+    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped is not None:
+        parsed = parsed.ipv4_mapped
+    return parsed is not None and parsed.is_loopback

@@ -3,6 +3,10 @@
 granian was chosen by measurement (see bench/): on 2 cores it served a bare Flask endpoint about
 12 times faster than werkzeug's threaded server. Its workers are processes, so they share the
 mock's state through a store: a private directory unless --store names a Redis server.
+
+Either server claims its port first (ports.py): a busy port, a second mock's included, stops the
+start with one line. Both close a connection whose client is silent for --read-timeout seconds
+while sending headers (granian) or any part of a request (werkzeug); see the README for the limits.
 """
 
 from __future__ import annotations
@@ -11,18 +15,31 @@ import json
 import logging
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import fields
 from typing import Any
 
-from ..settings import ENV_PREFIX, Settings
+from ..settings import DEFAULT_READ_TIMEOUT, ENV_PREFIX, Settings
+from .ports import claim_for_granian, display_address, listening_socket
 from .tls import TlsFiles, server_context, tls_files
 
 __all__ = ["MOCK_TARGET", "granian_arguments", "serve", "settings_environment", "shared_store"]
 
 MOCK_TARGET = "mockserver.serving.wsgi:app_from_environment"
+# Connections a granian worker serves at once, and threads it may run the app on: a request whose
+# body is still arriving holds a thread (granian has no body timeout), so there are many; idle
+# threads end after 30 s. granian's defaults (512 and 256 on 2 cores) stopped answering under
+# 800 slow clients.
+CONNECTIONS_PER_WORKER = 4096
+THREADS_PER_WORKER = 2048
+# werkzeug runs a thread per connection. With 2,000 slow clients leaving at once the whole process
+# hung here: glibc 2.36 lost a wake-up of the GIL's condition variable (glibc bug 25847), a race
+# that the GIL's timed waits (one per switch interval, 5 ms by default) trigger. Waiting 50 ms made
+# it go away in every trial; a request may then wait that long for a busy thread.
+WERKZEUG_SWITCH_INTERVAL = 0.05
 log = logging.getLogger("mockserver")
 
 
@@ -33,8 +50,13 @@ def serve(settings: Settings) -> None:
             _serve_werkzeug(settings, tls)
             return
         workers = settings.workers or os.cpu_count() or 1
-        with shared_store(settings, workers) as shared:
-            _serve_granian(shared, workers, tls)
+        holder = claim_for_granian(settings.host, settings.port)
+        try:
+            port = holder.getsockname()[1]
+            with shared_store(settings.replace(port=port), workers) as shared:
+                _serve_granian(shared, workers, tls)
+        finally:
+            holder.close()
     finally:
         if tls is not None:
             tls.remove()
@@ -42,7 +64,7 @@ def serve(settings: Settings) -> None:
 
 def _served_at(settings: Settings, port: int, tls: TlsFiles | None) -> str:
     """The URL the mock answers on, and where the test CA is when one was made for this run."""
-    url = f"{'https' if tls else 'http'}://{settings.host}:{port}"
+    url = f"{'https' if tls else 'http'}://{display_address(settings.host, port)}"
     if tls is not None and tls.ca_bundle is not None:
         return f"{url} (trust the test CA in {tls.ca_bundle}, e.g. REQUESTS_CA_BUNDLE={tls.ca_bundle})"
     return url
@@ -62,10 +84,19 @@ def shared_store(settings: Settings, workers: int) -> Iterator[Settings]:
 
 
 def granian_arguments(
-    host: str, port: int, workers: int, target: str = MOCK_TARGET, tls: TlsFiles | None = None
+    host: str,
+    port: int,
+    workers: int,
+    target: str = MOCK_TARGET,
+    read_timeout: int = DEFAULT_READ_TIMEOUT,
+    tls: TlsFiles | None = None,
 ) -> dict[str, Any]:
-    """Granian's keyword arguments; bench/ serves its bare yardstick app with the same ones."""
+    """Granian's keyword arguments; bench/ serves its bare yardstick app with the same ones.
+
+    header_read_timeout also closes a keep-alive connection idle for that long.
+    """
     from granian.constants import Interfaces
+    from granian.http import HTTP1Settings
 
     certificate = {"ssl_cert": tls.cert, "ssl_key": tls.key} if tls else {}
     return {
@@ -77,6 +108,9 @@ def granian_arguments(
         "interface": Interfaces.WSGI,
         "workers": workers,
         "log_access": False,
+        "http1_settings": HTTP1Settings(header_read_timeout=read_timeout * 1000, keep_alive=True),
+        "backpressure": CONNECTIONS_PER_WORKER,
+        "blocking_threads": THREADS_PER_WORKER,
     }
 
 
@@ -107,24 +141,32 @@ def _serve_granian(settings: Settings, workers: int, tls: TlsFiles | None) -> No
         workers,
         settings.store.split("://")[0],
     )
-    Granian(**granian_arguments(settings.host, settings.port, workers, tls=tls)).serve()
+    arguments = granian_arguments(
+        settings.host, settings.port, workers, read_timeout=settings.read_timeout, tls=tls
+    )
+    Granian(**arguments).serve()
 
 
 def _serve_werkzeug(settings: Settings, tls: TlsFiles | None) -> None:
     from werkzeug.serving import make_server
 
     from ..app import create_app
-    from .server import QuietRequestHandler
+    from .server import handler_with_timeout
 
+    app = create_app(settings)
+    sock = listening_socket(settings.host, settings.port)
+    sys.setswitchinterval(WERKZEUG_SWITCH_INTERVAL)
     server = make_server(
         settings.host,
         settings.port,
-        create_app(settings),
+        app,
         threaded=True,
-        request_handler=QuietRequestHandler,
+        request_handler=handler_with_timeout(settings.read_timeout),
+        fd=sock.fileno(),
         ssl_context=server_context(tls) if tls else None,
     )
-    log.info("serving the mock on %s (werkzeug)", _served_at(settings, server.server_port, tls))
+    sock.close()  # werkzeug serves from its own duplicate of the descriptor
+    log.info("serving the mock on %s (werkzeug)", _served_at(settings, server.port, tls))
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import threading
 from pathlib import Path
 from types import TracebackType
@@ -12,24 +14,113 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from ..app import create_app
 from ..core.state import EXTENSION_KEY, MockState
-from ..settings import Settings
+from ..settings import DEFAULT_READ_TIMEOUT, Settings
 from .tls import TlsFiles, server_context, tls_files
 
-__all__ = ["MockServer", "QuietRequestHandler"]
+__all__ = ["MockServer", "QuietRequestHandler", "handler_with_timeout"]
 
 POLL_INTERVAL = 0.02  # how soon stop() is noticed; the default half second slows every test
 
 
 class QuietRequestHandler(WSGIRequestHandler):
-    """werkzeug's logs print the raw query string, passwords included; the app logs instead."""
+    """werkzeug's request handler, made to answer like the mock and to log nothing raw.
+
+    werkzeug's logs print the raw query string, passwords included; the app logs instead. What
+    the standard library refuses before the app is reached (a bad request line, `HTTP/2.0`) is
+    answered with the mock's JSON error body rather than an HTML page, and the refusals werkzeug
+    does not make itself are made here: a method that is not an RFC 9110 token (escape sequences
+    would reach the console) and a `Content-Length` given twice with different values
+    (RFC 9112 §6.3: last-one-wins would let two parsers read two different bodies).
+    """
+
+    timeout: float | None = DEFAULT_READ_TIMEOUT  # seconds without a byte from the client
 
     def log_request(self, *args: Any, **kwargs: Any) -> None:
         pass
 
     def log_error(self, format: str, *args: Any) -> None:
-        """The base message quotes the raw request line, password and all: only the status is kept."""
+        """The base message quotes the raw request line, password and all: only the status is kept.
+
+        A connection closed for being idle past the timeout is routine, not logged.
+        """
+        if format.startswith("Request timed out"):
+            return
         status = args[0] if args and isinstance(args[0], int) else "error"
         self.log("error", "refused a request it could not parse (%s)", status)
+
+    def parse_request(self) -> bool:
+        reader = self.rfile
+        self.rfile = recorder = _LastLine(reader)  # type: ignore[assignment]
+        try:
+            parsed = super().parse_request()
+        finally:
+            self.rfile = reader
+        if recorder.last == b"" and self.command is not None:
+            # The client left before the blank line that ends the headers: the standard library
+            # would run the truncated request. Nobody is there to answer.
+            self.close_connection = True
+            return False
+        if not parsed:
+            return False
+        if not _TOKEN.fullmatch(self.command or ""):
+            self.send_error(400, "the method is not an HTTP token")
+            return False
+        lengths = {value.strip() for value in self.headers.get_all("Content-Length", [])}
+        if len(lengths) > 1 or not all(length.isdigit() for length in lengths):
+            self.send_error(400, "Content-Length must be given once, as a number of bytes")
+            return False
+        return True
+
+    def handle_expect_100(self) -> bool:
+        """werkzeug's run_wsgi writes `100 Continue` once the request is accepted; the standard
+        library's, written here, would be a second one (and would precede a refusal)."""
+        return True
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """The mock's JSON error body; never the client's text, which may hold a password."""
+        short, _ = self.responses.get(code, ("Error", ""))
+        description = message if message in _OWN_DESCRIPTIONS else short
+        self.log_error("code %d", code)
+        if self.request_version == "HTTP/0.9":  # the standard library would send no status line
+            self.request_version = "HTTP/1.0"
+        body = json.dumps(
+            {"error": short.lower().replace(" ", "_").replace("-", "_"), "error_description": description}
+        ).encode()
+        self.close_connection = True
+        self.send_response(code, short)
+        self.send_header("Connection", "close")
+        if code >= 200 and code not in (204, 205, 304):
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+        else:
+            self.end_headers()
+
+
+class _LastLine:
+    """The handler's reader, remembering the last line read: b"" when the client closed."""
+
+    def __init__(self, reader: Any) -> None:
+        self._reader = reader
+        self.last: bytes | None = None
+
+    def readline(self, limit: int = -1) -> bytes:
+        self.last = self._reader.readline(limit)
+        return self.last
+
+
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_OWN_DESCRIPTIONS = {
+    "the method is not an HTTP token",
+    "Content-Length must be given once, as a number of bytes",
+}
+
+
+def handler_with_timeout(seconds: float) -> type[QuietRequestHandler]:
+    """The handler class with its socket timeout: a read waits at most this long for a byte."""
+    return type("TimedRequestHandler", (QuietRequestHandler,), {"timeout": seconds})
 
 
 class MockServer:
@@ -81,13 +172,13 @@ class MockServer:
     def start(self) -> MockServer:
         if self._server is not None:
             raise RuntimeError("the mock server is already running")
-        self._tls = tls_files(self.state.settings)
+        self._tls = tls_files(self._settings) if self._settings is not None else None
         self._server = make_server(
             self._host,
             self._port,
             self.app,
             threaded=True,
-            request_handler=QuietRequestHandler,
+            request_handler=handler_with_timeout(self._read_timeout()),
             ssl_context=server_context(self._tls) if self._tls else None,
         )
         self._thread = threading.Thread(
@@ -98,6 +189,16 @@ class MockServer:
         )
         self._thread.start()
         return self
+
+    @property
+    def _settings(self) -> Settings | None:
+        """The mock's settings; None for a Flask app that is not a mock (a fake platform)."""
+        state = self.app.extensions.get(EXTENSION_KEY)
+        return state.settings if state is not None else None
+
+    def _read_timeout(self) -> float:
+        settings = self._settings
+        return settings.read_timeout if settings is not None else DEFAULT_READ_TIMEOUT
 
     def stop(self) -> None:
         if self._server is None:

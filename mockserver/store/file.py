@@ -4,6 +4,11 @@ The generation is an 8-byte counter in a memory-mapped file, so checking it cost
 call. The document is a JSON file replaced atomically under an exclusive flock. Each process
 appends its journal entries to a file of its own, trimmed to the newest entries as it grows so
 that a long load test does not fill the disk; reading merges them.
+
+The document holds the signing key: whoever reads it can forge tokens. So every directory made
+here is created 0700 and every file 0600 (never widened by the umask, never chmod-ed afterwards),
+and a directory that exists already is used only if it belongs to this user and is closed to
+group and others; otherwise the mock refuses to start.
 """
 
 from __future__ import annotations
@@ -12,19 +17,27 @@ import fcntl
 import json
 import mmap
 import os
+import stat
 import struct
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
 from . import JOURNAL_BYTES, Document
 
-__all__ = ["FileBackend"]
+__all__ = ["FileBackend", "UnsafeStateDirectory"]
 
 T = TypeVar("T")
 _COUNTER = struct.Struct("<Q")
+_DIRECTORY_MODE = 0o700
+_FILE_MODE = 0o600
+
+
+class UnsafeStateDirectory(ValueError):
+    """The state directory is another user's, or open to others: its key could be read or chosen."""
 
 
 class FileBackend:
@@ -36,17 +49,21 @@ class FileBackend:
         journal_bytes: int = JOURNAL_BYTES,
     ) -> None:
         self._dir = Path(directory)
+        _private_directory(self._dir)
         self._journal_dir = self._dir / "journal"
-        self._journal_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _private_directory(self._journal_dir)
         self._journal_size = journal_size
         self._journal_bytes = journal_bytes  # per worker's file on disk, and in what journal() returns
         self._document_path = self._dir / "state.json"
         with self._locked():
             if not self._document_path.exists():
                 self._write(initial())
-            counter = self._dir / "generation"
-            if not counter.exists():
-                counter.write_bytes(_COUNTER.pack(0))
+            counter = os.open(self._dir / "generation", os.O_RDWR | os.O_CREAT, _FILE_MODE)
+            try:
+                if os.fstat(counter).st_size < _COUNTER.size:
+                    os.write(counter, _COUNTER.pack(0))
+            finally:
+                os.close(counter)
         self._counter_file = (self._dir / "generation").open("r+b")
         self._counter = mmap.mmap(self._counter_file.fileno(), _COUNTER.size)
         self._journal_fd = -1
@@ -125,27 +142,60 @@ class FileBackend:
         with self._locked():
             lines = path.read_bytes().splitlines(keepends=True)[-self._journal_size :]
             kept = lines[len(lines) - _newest_within(list(map(len, lines)), self._journal_bytes // 2) :]
-            temporary = path.with_suffix(".trim")
-            temporary.write_bytes(b"".join(kept))
-            os.replace(temporary, path)
+            _replace_privately(path, b"".join(kept))
             os.close(self._journal_fd)
             self._journal_fd = _open_for_append(path)
         self._journal_lines = len(kept)
         self._journal_written = sum(map(len, kept))
 
     def _write(self, document: Document) -> None:
-        temporary = self._document_path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(document), encoding="utf-8")
-        os.replace(temporary, self._document_path)
+        _replace_privately(self._document_path, json.dumps(document).encode())
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
-        with (self._dir / "lock").open("a") as lock:
+        lock = os.open(self._dir / "lock", os.O_RDWR | os.O_CREAT, _FILE_MODE)
+        try:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+            yield
+        finally:
+            os.close(lock)  # closing releases the lock
+
+
+def _private_directory(path: Path) -> None:
+    """Create `path` and its missing parents 0700, or check that the existing one is private."""
+    missing = []
+    for candidate in (path, *path.parents):
+        if candidate.exists():
+            break
+        missing.append(candidate)
+    for directory in reversed(missing):
+        with suppress(FileExistsError):  # another worker made it in between: checked below
+            os.mkdir(directory, _DIRECTORY_MODE)
+    status = os.stat(path)
+    if not stat.S_ISDIR(status.st_mode):
+        raise UnsafeStateDirectory(f"the state directory {path} is not a directory")
+    if status.st_uid != os.geteuid():
+        raise UnsafeStateDirectory(
+            f"the state directory {path} belongs to another user (uid {status.st_uid}), who could read "
+            "or choose the signing key: use a directory of your own"
+        )
+    if status.st_mode & 0o077:
+        raise UnsafeStateDirectory(
+            f"the state directory {path} is open to other users (mode {stat.S_IMODE(status.st_mode):04o}), "
+            "who could read the signing key: make it 0700 (chmod 700) or use another"
+        )
+
+
+def _replace_privately(path: Path, data: bytes) -> None:
+    """Write a 0600 temporary file beside `path`, then rename it over `path` atomically."""
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def _newest_within(sizes: list[int], budget: int) -> int:
@@ -160,7 +210,7 @@ def _newest_within(sizes: list[int], budget: int) -> int:
 
 
 def _open_for_append(path: Path) -> int:
-    return os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    return os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, _FILE_MODE)
 
 
 def _read_lines(path: Path) -> Iterator[dict[str, Any]]:

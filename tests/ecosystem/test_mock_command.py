@@ -16,6 +16,8 @@ import requests
 
 from authcontract.cli import main
 
+from ..processes import start_server
+
 TIMEOUT = 5
 
 
@@ -55,7 +57,7 @@ def test_the_console_script_serves_the_mock() -> None:
         "42",
         "--quiet",
     ]
-    process = subprocess.Popen([command, "mock", *flags], stderr=subprocess.PIPE, text=True)
+    process = start_server([command, "mock", *flags], stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 30
         while True:
