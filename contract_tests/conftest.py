@@ -29,10 +29,12 @@ from .plugin import (
     login,
     login_reply,
     nearly_expired_token,
+    preflight_result,
     probes,
     token,
     token_source,
 )
+from .preflight import Preflight
 from .redaction import install_log_redaction, redact
 from .settings import ConfigError, load_settings
 
@@ -46,6 +48,7 @@ __all__ = [
     "login",
     "login_reply",
     "nearly_expired_token",
+    "preflight_result",
     "probes",
     "token",
     "token_source",
@@ -67,6 +70,12 @@ OPTIONS = {
     "timeout": "seconds each HTTP call may take (CONTRACT_TIMEOUT, default 10)",
 }
 _undo_log_redaction: list[Callable[[], None]] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _preflight_first(preflight_result: Preflight) -> Preflight:
+    """The pre-flight runs before the first check, whichever fixtures that check asks for."""
+    return preflight_result
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
