@@ -75,4 +75,4 @@ def read_summary(work: Path, target: str) -> Summary:
         return Summary(target, ())
     document = json.loads(path.read_text(encoding="utf-8"))
     results = tuple(CheckResult.from_dict(item) for item in document["results"])
-    return Summary(target, results)
+    return Summary(target, results, str(document.get("stopped") or ""))

@@ -19,6 +19,7 @@ usable token, a fresh token refused with 401 on a path that exists. An answer th
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -28,8 +29,9 @@ from .checks import ContractViolation, json_body, status_text
 from .client import ContractClient, TargetUnavailable, TargetUnreachable, authorization
 from .login import Issued, Login, announced_lifetime, token_of
 from .redaction import redact
+from .settings import ContractSettings
 
-__all__ = ["SETTING", "Preflight", "SettingsMistake", "preflight"]
+__all__ = ["SETTING", "Preflight", "SettingsMistake", "check_live_settings", "preflight"]
 
 # How each setting is given: the flag (where there is one) and the variable.
 SETTING = {
@@ -145,3 +147,21 @@ def _mistake(
     line = f"{what}: {request.method} {request.url} answered {_answer(reply, with_error)}"
     line += f" {context.strip()}" if context.strip() else ""
     return SettingsMistake(redact(" ".join(f"{line}; check {check}".split())))
+
+
+def check_live_settings(settings: ContractSettings, now: Callable[[], float] = time.monotonic) -> Preflight:
+    """The pre-flight of a live target, on a client of its own: what `check` and `compare` run first."""
+    if settings.base_url is None or settings.username is None or settings.password is None:
+        raise ValueError("the pre-flight of a live target needs its base URL and credentials")
+    login = Login(
+        settings.token_path,
+        settings.credentials_in,
+        settings.token_params,
+        settings.username,
+        settings.password,
+    )
+    client = ContractClient(settings.base_url, timeout=settings.timeout)
+    try:
+        return preflight(client, login, settings.protected_path or "/", now)
+    finally:
+        client.close()

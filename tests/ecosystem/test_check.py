@@ -19,7 +19,10 @@ from pathlib import Path
 from urllib.parse import quote, quote_plus
 from xml.etree import ElementTree
 
+import pytest
+
 from mockserver import MockServer, Settings
+from tests.contract.mistakes import MISTAKES, Mistake
 
 from .platforms import LeakyPlatform, leaky_app
 
@@ -124,8 +127,12 @@ def test_an_unreachable_target_gives_no_verdict() -> None:
     env = _environment(CONTRACT_USERNAME="qa", CONTRACT_PASSWORD=password, CONTRACT_PROTECTED_PATH="/me")
     result = run("--base-url", url, env=env)
     assert result.returncode == 2
-    assert "the target is unreachable" in result.stderr
-    assert f"NO VERDICT: the contract suite did not run to its end against {url}" in result.stdout
+    assert result.stdout == ""  # no table of dashes
+    assert result.stderr.startswith(
+        "authcontract check: no verdict: the target is unreachable: transport error on POST "
+        f"{url}/authorization"
+    )
+    assert result.stderr.endswith("; check --base-url (CONTRACT_BASE_URL)\n")
     assert password not in result.stdout + result.stderr
 
 
@@ -217,3 +224,52 @@ def test_a_platform_that_answers_503_gets_no_verdict_rather_than_a_failure() -> 
     assert re.match(
         rf"NO VERDICT: [1-9]\d* of \d+ checks met a target error against {re.escape(url)}, ", verdict
     )
+
+
+@pytest.fixture
+def no_contract_settings(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    for name in [name for name in os.environ if name.startswith(("CONTRACT_", "PYTEST_"))]:
+        monkeypatch.delenv(name)
+    return monkeypatch
+
+
+def check_in_process(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], settings: dict[str, str], *args: str
+) -> tuple[int, str, str]:
+    """`authcontract check` run by its main(), in this process: stopped before the suite, it starts none."""
+    from authcontract.cli import main
+
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+    status = main(["check", *args])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=[mistake.name for mistake in MISTAKES])
+def test_a_settings_mistake_is_one_line_naming_the_setting_and_the_answer(
+    mistake: Mistake, no_contract_settings: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with mistake.served() as settings:
+        status, out, err = check_in_process(no_contract_settings, capsys, settings)
+    assert (status, out) == (2, ""), err  # no table, no verdict
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("authcontract check: no verdict: ")
+    assert mistake.answer in lines[0]
+    assert lines[0].endswith(mistake.setting)
+    assert settings["CONTRACT_PASSWORD"] not in err
+    assert not [token for token in mistake.platform.issued if token in err]
+
+
+def test_the_bundled_mock_with_a_wrong_protected_path_stops_in_one_line_without_a_table() -> None:
+    """The bundled mock's pre-flight is the suite's own, in the child run: its line is relayed alone."""
+    result = run("--protected-path", "/v1/accounts", env=_environment())
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stdout == ""
+    assert re.fullmatch(
+        r"authcontract check: no verdict: the protected path was not found: GET http://127\.0\.0\.1:\d+"
+        r"/v1/accounts answered 404 NOT FOUND, error=not_found \(\"[^\n]*\"\) to a fresh token; "
+        r"check --protected-path \(CONTRACT_PROTECTED_PATH\)\n",
+        result.stderr,
+    ), result.stderr
