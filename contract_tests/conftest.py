@@ -15,7 +15,7 @@ from collections.abc import Callable, Generator
 
 import pytest
 
-from .checks import AdvisoryWarning, ContractViolation
+from .checks import AdvisoryWarning, Clause, ContractViolation
 from .client import TargetError
 from .plugin import (
     EXIT_INCONCLUSIVE,
@@ -35,7 +35,7 @@ from .plugin import (
     token_source,
 )
 from .preflight import Preflight
-from .redaction import install_log_redaction, redact
+from .redaction import install_log_redaction, keep, redact
 from .settings import ConfigError, load_settings
 
 __all__ = [
@@ -113,6 +113,25 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("filterwarnings", f"always::{AdvisoryWarning.__module__}.AdvisoryWarning")
     config.stash[FAILURES_KEY] = Counter()
     _undo_log_redaction.append(install_log_redaction())
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The suite's own words (test names, titles, clauses) are kept: redaction never masks them."""
+    for item in items:
+        path, _, name = item.nodeid.partition("::")
+        for text in (item.nodeid, name, item.name, path, path.removesuffix(".py").replace("/", ".")):
+            keep(text)
+        doc = getattr(getattr(item, "function", None), "__doc__", None) or ""
+        for paragraph in doc.strip().split("\n\n"):
+            keep(" ".join(paragraph.split()))
+            for line in paragraph.splitlines():
+                keep(line.strip())
+        try:
+            clause = Clause.of(item)
+        except pytest.UsageError:
+            continue  # the clause fixture reports it
+        keep(f"[{clause.level}] {clause.name}")
+        keep(f"clause:   {clause.source}")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

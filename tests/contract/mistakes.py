@@ -8,6 +8,7 @@ failure, not a settings mistake).
 
 from __future__ import annotations
 
+import json
 import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,7 +18,7 @@ from flask import Flask, Response, request
 
 from .targets import FakeClock, Platform, platform_app, serve
 
-__all__ = ["MISTAKES", "Mistake", "needs_grant_type", "refuses_every_token"]
+__all__ = ["MISTAKES", "Mistake", "needs_grant_type", "refuses_every_token", "without_expires_in"]
 
 
 def needs_grant_type(platform: Platform, clock: FakeClock) -> Flask:
@@ -44,6 +45,21 @@ def refuses_every_token(platform: Platform, clock: FakeClock) -> Flask:
             response.headers["WWW-Authenticate"] = 'Bearer realm="proof", error="invalid_token"'
             return response
         return None
+
+    return app
+
+
+def without_expires_in(platform: Platform, clock: FakeClock) -> Flask:
+    """Token responses without `expires_in` (RFC 6749 §5.1 only RECOMMENDS it): no moment of expiry."""
+    app = platform_app(platform, clock)
+
+    @app.after_request
+    def strip(response: Response) -> Response:
+        body = response.get_json(silent=True)
+        if request.path == platform.token_path and isinstance(body, dict) and "expires_in" in body:
+            del body["expires_in"]
+            response.set_data(json.dumps(body))
+        return response
 
     return app
 

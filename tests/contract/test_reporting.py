@@ -6,11 +6,17 @@ import json
 import socket
 from pathlib import Path
 from urllib.parse import quote, quote_plus
+from xml.etree import ElementTree
 
+import pytest
+
+from contract_tests import redaction
 from contract_tests.plugin import LIVE_BUDGET
+from contract_tests.redaction import Redactor
 
 from .conftest import SuiteRunner
-from .targets import Platform
+from .mistakes import without_expires_in
+from .targets import Platform, serve
 
 LEAKY = {
     "token_type": "MAC",
@@ -104,3 +110,48 @@ def test_a_live_run_is_gentle_with_the_account(suite: SuiteRunner) -> None:
     assert platform.logins.count("wrong password") == 1, platform.logins
     assert len(failed) <= 2 + LIVE_BUDGET.examples, platform.logins  # the probes, then schemathesis's
     assert platform.logins.count("ok") <= 10, platform.logins
+
+
+def test_a_common_password_alters_no_title_or_expectation_and_raises_no_false_echo(
+    suite: SuiteRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the password `password` the suite's words stay whole; prose holding the word is no echo."""
+    monkeypatch.setattr(redaction, "REDACTOR", Redactor())  # `password` stays a secret of this test only
+    platform = Platform(
+        password="password",
+        bad_login_status=500,  # fails "A wrong password gets a 4xx", whose title and expectation name it
+        bad_login_body={"error": "invalid_grant", "error_description": "the username or password is wrong"},
+    )
+    report = tmp_path / "report.xml"
+    outcome = suite.run(platform, f"--junitxml={report}", "-k", "password or wrong")
+    assert outcome.failed == {"test_wrong_password_is_refused"}, outcome.text
+    assert "test_password_is_not_echoed" in outcome.passed - outcome.advisory, outcome.text
+    assert "[contract] A wrong password gets a 4xx and no access_token." in outcome.text
+    assert "expected: the valid username with a wrong password: a 4xx status and no" in outcome.text
+    junit = ElementTree.parse(report).getroot()  # noqa: S314 - written by the run above
+    names = {case.get("name") for case in junit.iter("testcase")}
+    assert {"test_wrong_password_is_refused", "test_password_is_not_echoed"} <= names
+    failure = junit.find(".//testcase[@name='test_wrong_password_is_refused']/failure")
+    assert failure is not None
+    assert "A wrong password gets a 4xx" in (failure.text or "")
+    assert "***" not in "".join(names)
+
+
+def test_every_expiry_skip_names_the_flag_and_the_variable_that_enable_it(suite: SuiteRunner) -> None:
+    only = ("-k", "expired or lifetime")
+    with serve(without_expires_in(Platform(), suite.clock)) as url:
+        unannounced = suite.run_live(suite.env(Platform(), url), *only).skipped
+    assert unannounced["test_expired_token_is_refused"].endswith(
+        "no usable expires_in, so no moment of expiry to wait for; "
+        "set CONTRACT_EXPIRED_TOKEN (environment or profile: a token known to be expired)"
+    )
+    assert unannounced["test_token_lives_its_announced_lifetime"].endswith("; no setting enables this check")
+    too_long = suite.run(Platform(ttl=60), *only, env={"CONTRACT_EXPIRY_WAIT": "5"}).skipped
+    assert too_long["test_expired_token_is_refused"] == (
+        "Skipped: needs CONTRACT_EXPIRED_TOKEN (environment or profile: a token known to be expired), or "
+        "--expiry-wait (CONTRACT_EXPIRY_WAIT) of at least 60 s (the announced expires_in); "
+        "the wait allowed is 5 s"
+    )
+    assert too_long["test_token_lives_its_announced_lifetime"].startswith(
+        "Skipped: needs --expiry-wait (CONTRACT_EXPIRY_WAIT) of at least 60 s"
+    )

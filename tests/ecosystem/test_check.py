@@ -90,7 +90,7 @@ def test_a_breaching_platform_fails_and_no_secret_reaches_any_output(tmp_path: P
     assert "actual:   no Cache-Control header" in out
     assert "WARN    advisory  No answer of the token endpoint repeats the password" in out
     assert "SKIP    contract  An expired token: 401." in out
-    assert "needs CONTRACT_EXPIRED_TOKEN, or CONTRACT_EXPIRY_WAIT" in out
+    assert "needs CONTRACT_EXPIRED_TOKEN (environment or profile: a token known to be expired), or" in out
     verdict = re.fullmatch(
         rf"FAIL: (\d+) of (\d+) checks failed against {re.escape(url)} \(.*\)", out.splitlines()[-1]
     )
