@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Generator
+from pathlib import Path
 
 import pytest
 
 from .checks import AdvisoryWarning, Clause, ContractViolation
 from .client import TargetError
+from .junit_warnings import ADVISORY_PROPERTY, mark_warnings
 from .plugin import (
     EXIT_INCONCLUSIVE,
     SETTINGS_KEY,
@@ -55,7 +57,6 @@ __all__ = [
 ]
 
 EXIT_CONFIG = 4
-ADVISORY_PROPERTY = "advisory_failure"
 TARGET_ERROR_PROPERTY = "target_error"
 TARGET_ERROR_PREFIX = "target error: "
 FAILURES_KEY = pytest.StashKey[Counter[str]]()  # failed reports: "target" errors, "contract" failures
@@ -135,6 +136,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    xmlpath = getattr(config.option, "xmlpath", None)
+    if xmlpath and Path(xmlpath).is_file():
+        mark_warnings(Path(xmlpath))  # WARN rows as <skipped type="warning">, see junit_warnings.py
     if _undo_log_redaction:
         _undo_log_redaction.pop()()
 

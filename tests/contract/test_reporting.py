@@ -34,8 +34,9 @@ def secret_forms(value: str) -> set[str]:
     return {value, quote(value, safe=""), quote_plus(value), json.dumps(value)[1:-1]}
 
 
-def test_advisory_failures_are_warnings_by_default(suite: SuiteRunner) -> None:
-    outcome = suite.run(Platform(pragma=None))
+def test_advisory_failures_are_warnings_by_default(suite: SuiteRunner, tmp_path: Path) -> None:
+    report = tmp_path / "report.xml"
+    outcome = suite.run(Platform(pragma=None), f"--junitxml={report}")
     assert outcome.ret == 0, outcome.text
     assert outcome.failed == set()
     assert outcome.advisory == {"test_token_response_has_pragma_no_cache"}
@@ -43,6 +44,23 @@ def test_advisory_failures_are_warnings_by_default(suite: SuiteRunner) -> None:
     assert "Pragma: no-cache" in outcome.text
     assert "1 advisory" in outcome.text
     assert "--advisory=fail" in outcome.text
+    # in the JUnit XML, as CI viewers show it: a skipped testcase of type "warning", not a plain pass
+    junit = ElementTree.parse(report).getroot()  # noqa: S314 - written by the run above
+    suite_element = junit.find("testsuite")
+    assert suite_element is not None
+    warned = suite_element.find("testcase[@name='test_token_response_has_pragma_no_cache']")
+    assert warned is not None
+    warning = warned.find("skipped")
+    assert warning is not None
+    assert warning.get("type") == "warning"
+    assert (warning.get("message") or "").startswith("WARN (advisory, reported as a warning): [advisory] ")
+    assert "expected: Pragma: no-cache" in (warning.text or "")
+    plain = suite_element.find("testcase[@name='test_token_type_is_bearer']")
+    assert plain is not None
+    assert list(plain) == []  # a pass stays a pass
+    skipped = [case for case in suite_element.iter("testcase") if case.find("skipped") is not None]
+    assert suite_element.get("skipped") == str(len(skipped))
+    assert suite_element.get("failures") == "0"
 
 
 def test_no_secret_reaches_terminal_junit_or_logs(suite: SuiteRunner, tmp_path: Path) -> None:
