@@ -53,7 +53,7 @@ def test_token_endpoint_conforms(
         clause,
         not run.failures,
         expected=f"{run.calls} requests answered as the contract describes",
-        actual=f"{len(run.failures)} did not:\n{run.report()}",
+        actual=run.actual(),
     )
 
 
@@ -73,5 +73,5 @@ def test_protected_path_conforms(
         clause,
         not run.failures,
         expected=f"{run.calls} requests answered as the contract describes",
-        actual=f"{len(run.failures)} did not:\n{run.report()}",
+        actual=run.actual(),
     )

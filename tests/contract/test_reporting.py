@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 from pathlib import Path
 from urllib.parse import quote, quote_plus
@@ -10,6 +11,8 @@ from xml.etree import ElementTree
 
 import pytest
 
+from authcontract.suite import read_summary
+from authcontract.table import render_table
 from contract_tests import redaction
 from contract_tests.plugin import LIVE_BUDGET
 from contract_tests.redaction import Redactor
@@ -173,3 +176,25 @@ def test_every_expiry_skip_names_the_flag_and_the_variable_that_enable_it(suite:
     assert too_long["test_token_lives_its_announced_lifetime"].startswith(
         "Skipped: needs --expiry-wait (CONTRACT_EXPIRY_WAIT) of at least 60 s"
     )
+
+
+def test_a_schemathesis_failure_shows_the_operation_the_check_and_the_answer_in_the_table(
+    suite: SuiteRunner, tmp_path: Path
+) -> None:
+    record = tmp_path / "results.json"
+    outcome = suite.run(
+        Platform(crash_on_odd_username=True),
+        "-k",
+        "token_endpoint_conforms",
+        "-p",
+        "authcontract.recorder",
+        f"--authcontract-record={record}",
+    )
+    assert outcome.failed == {"test_token_endpoint_conforms"}, outcome.text
+    table = render_table(read_summary(tmp_path, "P"))
+    shown = " ".join(line.strip(" └") for line in table.splitlines() if line.startswith(" " * 18))
+    assert re.search(
+        r"actual: +\d+ of \d+ requests did not: POST /authorization answered 500 INTERNAL SERVER ERROR "
+        r'\{"error": "server_error"\}: Server error \(ST101\)',
+        shown,
+    ), table
