@@ -12,7 +12,9 @@ import os
 import sys
 from collections.abc import Sequence
 
-__all__ = ["build_parser", "main"]
+__all__ = ["INTERRUPTED", "build_parser", "main"]
+
+INTERRUPTED = 2  # no verdict, like every run that did not get to one
 
 COMMANDS = {
     "mock": "serve the mock: `python -m mockserver` and its flags (see `authcontract mock --help`)",
@@ -47,10 +49,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return mock_main(arguments[1:])
     args = build_parser().parse_args(arguments)
     streams = {"environ": os.environ, "stdin": sys.stdin, "out": sys.stdout, "err": sys.stderr}
-    if args.command == "check":
-        from .check import run_check
+    try:
+        if args.command == "check":
+            from .check import run_check
 
-        return run_check(args, **streams)
-    from .compare import run_compare
+            return run_check(args, **streams)
+        from .compare import run_compare
 
-    return run_compare(args, **streams)
+        return run_compare(args, **streams)
+    except KeyboardInterrupt:  # Ctrl-C: at a prompt, while the suite runs or waits for expiry
+        sys.stderr.write(f"authcontract {args.command}: interrupted (Ctrl-C): no verdict\n")
+    except EOFError:  # Ctrl-D, or no more input, at a credentials prompt
+        sys.stderr.write(f"authcontract {args.command}: no answer at the credentials prompt: no verdict\n")
+    return INTERRUPTED

@@ -13,13 +13,13 @@ import pytest
 
 from authcontract.suite import read_summary
 from authcontract.table import render_table
-from contract_tests import redaction
+from contract_tests import expiry, redaction
 from contract_tests.plugin import LIVE_BUDGET
 from contract_tests.redaction import Redactor
 
 from .conftest import SuiteRunner
 from .mistakes import without_expires_in
-from .targets import Platform, serve
+from .targets import FakeClock, Platform, serve
 
 LEAKY = {
     "token_type": "MAC",
@@ -198,3 +198,23 @@ def test_a_schemathesis_failure_shows_the_operation_the_check_and_the_answer_in_
         r'\{"error": "server_error"\}: Server error \(ST101\)',
         shown,
     ), table
+
+
+class _CtrlC(FakeClock):
+    """A clock whose first wait is cut short by Ctrl-C."""
+
+    def sleep(self, seconds: float) -> None:
+        raise KeyboardInterrupt
+
+
+def test_ctrl_c_during_the_wait_for_expiry_ends_the_run_in_one_line(
+    suite: SuiteRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(expiry, "CLOCK", _CtrlC())
+    outcome = suite.run(Platform(ttl=30), "-k", "expired_token")
+    assert outcome.ret == int(pytest.ExitCode.INTERRUPTED), outcome.text
+    lines = [line for line in outcome.text.splitlines() if "interrupted" in line]
+    assert len(lines) == 1, outcome.text
+    assert "contract suite: interrupted while waiting 31 s for a token to expire: no verdict" in lines[0]
+    assert "Traceback" not in outcome.text
+    assert "KeyboardInterrupt" not in outcome.text
