@@ -366,3 +366,36 @@ def test_ctrl_c_while_waiting_for_expiry_is_one_line_and_no_verdict() -> None:
     assert lines[-2].startswith("authcontract: waiting 31 s"), transcript  # nothing else in between
     assert "RESULT" not in transcript
     assert platform.password not in transcript
+
+
+def test_the_password_password_alters_no_title_or_expectation_and_is_no_echo(tmp_path: Path) -> None:
+    """The table, the JUnit XML and the HTML keep the suite's words whole; tokens stay masked."""
+    platform = Platform(
+        password="password",
+        bad_login_status=500,  # fails "A wrong password gets a 4xx", whose title and expectation name it
+        bad_login_body={"error": "invalid_grant", "error_description": "the username or password is wrong"},
+    )
+    junit, report = tmp_path / "contract.xml", tmp_path / "contract.html"
+    with serve(platform_app(platform, FakeClock())) as url:
+        env = _environment(CONTRACT_USERNAME=platform.username, CONTRACT_PASSWORD="password")
+        result = run(
+            "--base-url", url, "--protected-path", "/me", "-k", "password or wrong or conforms",
+            "--junitxml", str(junit), "--html", str(report), env=env,
+        )  # fmt: skip
+    out = result.stdout
+    assert result.returncode == 1, out + result.stderr
+    assert "FAIL    contract  A wrong password gets a 4xx and no access_token." in out
+    assert "└ expected: the valid username with a wrong password: a 4xx status and no access_token in" in out
+    assert "PASS    advisory  No answer of the token endpoint repeats the password" in out
+    assert "WARN" not in out
+    page = report.read_text(encoding="utf-8")
+    assert "A wrong password gets a 4xx and no access_token." in page
+    assert "you must provide the username and password that you use" in page  # the clause, whole
+    cases = {case.get("name"): case for case in ElementTree.parse(junit).getroot().iter("testcase")}  # noqa: S314
+    assert {"test_wrong_password_is_refused", "test_password_is_not_echoed"} <= set(cases)
+    failure = cases["test_wrong_password_is_refused"].find("failure")
+    assert failure is not None
+    assert "[contract] A wrong password gets a 4xx" in (failure.text or "")
+    everything = out + result.stderr + junit.read_text(encoding="utf-8") + page
+    assert platform.issued
+    assert not [token for token in platform.issued if token[:16] in everything]
