@@ -164,6 +164,8 @@ def login_reply(
     """The answer to one login with the valid credentials, shared by every check of it: the pre-flight's."""
     if preflight_result.login_reply is not None:
         return preflight_result.login_reply
+    if preflight_result.login_error is not None:
+        raise preflight_result.login_error  # one target error, not one more attempt per check
     return login.send(contract_client)
 
 

@@ -13,7 +13,9 @@ stops with one line naming the platform's answer and the setting (flag and varia
 
 Anything else is the platform's to answer for, and the checks judge it: a 5xx, a 2xx without a
 usable token, a fresh token refused with 401 on a path that exists. An answer that is no verdict
-(429, 502, 503, 504) is no settings mistake either: the checks that meet it report a target error.
+(429, 502, 503, 504) is no settings mistake either, nor is a login that fails at the transport
+level on a target that answers on its protected path: the login's checks report that target error
+(kept, the login is not sent again for them).
 `authcontract check` and `authcontract compare` run this same pre-flight, so they agree.
 """
 
@@ -26,7 +28,7 @@ from dataclasses import dataclass
 import requests
 
 from .checks import ContractViolation, json_body, status_text
-from .client import ContractClient, TargetUnavailable, TargetUnreachable, authorization
+from .client import ContractClient, TargetError, TargetUnavailable, TargetUnreachable, authorization
 from .login import Issued, Login, announced_lifetime, token_of
 from .redaction import redact
 from .settings import ContractSettings
@@ -56,6 +58,7 @@ class Preflight:
 
     login_reply: requests.Response | None
     issued: Issued | None
+    login_error: TargetError | None = None  # the login met a target error: its checks report it
 
 
 def preflight(
@@ -66,8 +69,11 @@ def preflight(
         sent_at = now()
         try:
             reply = login.send(client)
-        except TargetUnavailable:
-            return Preflight(None, None)
+        except TargetUnavailable as exc:
+            return Preflight(None, None, exc)
+        except TargetUnreachable as exc:
+            _require_an_answer(client, protected_path, exc)
+            return Preflight(None, None, exc)
         received_at = now()
         _judge_login(reply)
         issued = _usable(reply, sent_at, received_at)
@@ -86,6 +92,20 @@ def preflight(
         return Preflight(reply, issued)
     except TargetUnreachable as exc:
         raise SettingsMistake(redact(f"{exc}; check {SETTING['base_url']}")) from None
+
+
+def _require_an_answer(client: ContractClient, protected_path: str, failure: TargetUnreachable) -> None:
+    """A login that failed at the transport level: does the target answer anything at all? Once,
+    without retries (the login's attempts were the retries). If not, `failure` is the reason."""
+    probe = ContractClient(client.base_url, timeout=client.timeout, retries=0)
+    try:
+        probe.get(protected_path)
+    except TargetUnavailable:
+        return
+    except TargetUnreachable:
+        raise failure from None
+    finally:
+        probe.close()
 
 
 def _judge_login(reply: requests.Response) -> None:

@@ -20,7 +20,7 @@ import json
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 from urllib.parse import quote, quote_plus
 
@@ -119,10 +119,11 @@ class Redactor:
         with self._lock:
             if forms <= self._forms:
                 return
+            new = forms - self._forms
             self._forms |= forms
             # longest first, so that a secret containing another is masked whole
             self._ordered = tuple(sorted(self._forms, key=len, reverse=True))
-            self._share()
+            self._share(form for form in new if any(form in text for text in self._kept))
 
     def keep(self, text: str | None) -> None:
         """The suite's own text: never masked where it appears whole (see the module docstring)."""
@@ -130,10 +131,13 @@ class Redactor:
             return
         with self._lock:
             self._kept.add(text)
-            self._share()
+            self._share(form for form in self._forms if form in text)
 
-    def _share(self) -> None:
-        self._shared = tuple(form for form in self._ordered if any(form in text for text in self._kept))
+    def _share(self, forms: Iterable[str]) -> None:
+        """Add the secret forms that a kept text contains: only those make a redaction look for kept spans."""
+        added = set(forms) - set(self._shared)
+        if added:
+            self._shared = (*self._shared, *added)
 
     def redact(self, text: str) -> str:
         kept = self._kept_spans(text)
