@@ -50,12 +50,13 @@ BODY_SHOWN = 60
 def summary(case: schemathesis.Case, exc: BaseException, response: requests.Response | None) -> str:
     """`POST /authorization answered 500 INTERNAL SERVER ERROR {"error": …}: Server error (ST101), …`."""
     failures = list(exc.exceptions) if isinstance(exc, BaseExceptionGroup) else [exc]
-    checks = ", ".join(
-        f"{getattr(failure, 'title', type(failure).__name__)} ({getattr(failure, 'code', '?')})"
+    named = sorted(  # by code: schemathesis reports a case's failures in no fixed order
+        (failure.code, f"{failure.title} ({failure.code})")
         if isinstance(failure, Failure)
-        else f"{type(failure).__name__}: {str(failure).splitlines()[0] if str(failure) else ''}"
+        else ("", f"{type(failure).__name__}: {str(failure).splitlines()[0] if str(failure) else ''}")
         for failure in failures
     )
+    checks = ", ".join(text for _, text in named)
     operation = f"{case.operation.method.upper()} {case.operation.path}"
     if response is None:
         return redact(f"{operation}: {checks}")

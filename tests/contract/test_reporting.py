@@ -195,7 +195,7 @@ def test_a_schemathesis_failure_shows_the_operation_the_check_and_the_answer_in_
     shown = " ".join(line.strip(" └") for line in table.splitlines() if line.startswith(" " * 18))
     assert re.search(
         r"actual: +\d+ of \d+ requests did not: POST /authorization answered 500 INTERNAL SERVER ERROR "
-        r'\{"error": "server_error"\}: Server error \(ST101\)',
+        r'\{"error": "server_error"\}: Server error \(ST101\), Undocumented status code \(ST103\)',
         shown,
     ), table
 
