@@ -2,8 +2,9 @@
 
 Settings are validated with the suite's own rules before anything runs, so a missing variable is
 one line, not a pytest traceback. Credentials come from the environment or the profile, else are
-asked at a terminal. Exit status: 0 the target keeps the contract, 1 it does not, 2 no verdict
-(bad settings, unreachable target).
+asked at a terminal. A live target then gets the suite's pre-flight here, before the suite starts:
+a settings mistake or no answer is one line. Exit status: 0 the target keeps the contract, 1 it
+does not, 2 no verdict (bad settings, a settings mistake, unreachable target, interrupted).
 """
 
 from __future__ import annotations
@@ -12,16 +13,21 @@ import argparse
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from .credentials import ask_credentials, is_live, missing_credentials
 from .html_report import render_html
+from .results import keep_suite_text
 from .suite import read_summary, run_suite, suite_command
 from .table import render_table
 
-__all__ = ["EXIT_NO_VERDICT", "add_arguments", "environment", "run_check"]
+if TYPE_CHECKING:
+    from contract_tests.settings import ContractSettings
+
+__all__ = ["EXIT_NO_VERDICT", "add_arguments", "environment", "preflight_problem", "run_check"]
 
 EXIT_NO_VERDICT = 2
+SUITE_PREFIX = "contract suite: "
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -45,8 +51,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add("--html", type=Path, metavar="FILE", help="write a self-contained HTML report (redacted)")
 
 
-def _settings_problem(args: argparse.Namespace, env: Mapping[str, str]) -> tuple[str | None, str]:
-    """(what is wrong with the settings or None, the target's description), as the suite will see them."""
+def _settings(
+    args: argparse.Namespace, env: Mapping[str, str]
+) -> tuple[ContractSettings | None, str | None, str]:
+    """(the settings or None, what is wrong with them or None, the target's description), as the suite
+    will see them."""
     from contract_tests.settings import ConfigError, load_settings
 
     names = ("base_url", "protected_path", "token_path", "credentials_in", "expiry_wait", "timeout")
@@ -54,8 +63,22 @@ def _settings_problem(args: argparse.Namespace, env: Mapping[str, str]) -> tuple
     try:
         settings = load_settings(environ=env, options=options, profile=args.profile)
     except ConfigError as error:
-        return str(error), args.base_url or env.get("CONTRACT_BASE_URL") or "the platform"
-    return None, settings.base_url or "the bundled mock"
+        return None, str(error), args.base_url or env.get("CONTRACT_BASE_URL") or "the platform"
+    return settings, None, settings.base_url or "the bundled mock"
+
+
+def preflight_problem(settings: ContractSettings) -> str | None:
+    """The shared pre-flight (contract_tests/preflight.py) of a live target: why no verdict can be
+    reached with these settings, in one line, or None. The bundled mock's is the suite's own."""
+    from contract_tests.preflight import SettingsMistake, check_live_settings
+
+    if not settings.is_live:
+        return None
+    try:
+        check_live_settings(settings)
+    except SettingsMistake as mistake:
+        return f"no verdict: {mistake}"
+    return None
 
 
 def environment(
@@ -76,7 +99,9 @@ def run_check(
 
     env = environment(args.base_url, args.profile, environ, stdin)
     register(env.get("CONTRACT_PASSWORD"))
-    problem, target = _settings_problem(args, env)
+    settings, problem, target = _settings(args, env)
+    if settings is not None:
+        problem = preflight_problem(settings)
     if problem is not None:
         err.write(f"authcontract check: {redact(problem)}\n")
         return EXIT_NO_VERDICT
@@ -84,10 +109,14 @@ def run_check(
         work = Path(name)
         run_suite(suite_command(args, work), env, work, err)
         summary = read_summary(work, target)
+        if summary.stopped:  # a settings mistake the suite found, or an interruption: one line, no table
+            err.write(f"authcontract check: {redact(summary.stopped.removeprefix(SUITE_PREFIX))}\n")
+            return EXIT_NO_VERDICT
         if not summary.complete:
             tail = (work / "stdout.txt").read_text(encoding="utf-8").strip().splitlines()[-15:]
             err.write(redact("\n".join(tail)) + "\n")
-    out.write(redact(render_table(summary)) + "\n")
+    keep_suite_text(summary)
+    out.write(render_table(summary, redact) + "\n")
     if args.html is not None:
         args.html.parent.mkdir(parents=True, exist_ok=True)
         args.html.write_text(render_html(summary, redact), encoding="utf-8")

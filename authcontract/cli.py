@@ -16,7 +16,9 @@ from mockserver.extras import MissingExtra, require
 
 from . import __version__
 
-__all__ = ["build_parser", "main"]
+__all__ = ["INTERRUPTED", "build_parser", "main"]
+
+INTERRUPTED = 2  # no verdict, like every run that did not get to one
 
 # what `check` and `compare` run on, from the 'suite' extra
 SUITE_MODULES = ("pytest", "schemathesis")
@@ -61,10 +63,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"authcontract {args.command}: {missing}", file=sys.stderr)
         return 2
     streams = {"environ": os.environ, "stdin": sys.stdin, "out": sys.stdout, "err": sys.stderr}
-    if args.command == "check":
-        from .check import run_check
+    try:
+        if args.command == "check":
+            from .check import run_check
 
-        return run_check(args, **streams)
-    from .compare import run_compare
+            return run_check(args, **streams)
+        from .compare import run_compare
 
-    return run_compare(args, **streams)
+        return run_compare(args, **streams)
+    except KeyboardInterrupt:  # Ctrl-C: at a prompt, while the suite runs or waits for expiry
+        sys.stderr.write(f"authcontract {args.command}: interrupted (Ctrl-C): no verdict\n")
+    except EOFError:  # Ctrl-D, or no more input, at a credentials prompt
+        sys.stderr.write(f"authcontract {args.command}: no answer at the credentials prompt: no verdict\n")
+    return INTERRUPTED

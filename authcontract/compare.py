@@ -3,8 +3,10 @@
 The platform's settings and credentials are the contract suite's (CONTRACT_* variables, a profile,
 or a terminal prompt), and so are its HTTP client (timeouts, redaction) and its login. The mock
 is started here, on a free loopback port, with the demo user, or with the settings of
-`--mock-config` when the team's mock is tuned to its platform. Exit status: 0 the same, 1 drift,
-2 no comparison (bad settings, unreachable platform).
+`--mock-config` when the team's mock is tuned to its platform. Before anything is compared, the
+platform gets `check`'s pre-flight (contract_tests/preflight.py): credentials it refuses, a wrong
+token path or protected path, or no answer is one line, the same as `check` prints. Exit status:
+0 the same, 1 drift, 2 no comparison (bad settings, a settings mistake, unreachable platform).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from .check import EXIT_NO_VERDICT, environment
+from .check import EXIT_NO_VERDICT, environment, preflight_problem
 
 if TYPE_CHECKING:
     from contract_tests.redaction import Secret
@@ -91,6 +93,9 @@ def _compare(settings: ContractSettings, args: argparse.Namespace, out: IO[str])
     )
     if base_url is None or username is None or password is None or path is None:
         raise ValueError("compare needs a platform: --base-url or CONTRACT_BASE_URL, with its credentials")
+    problem = preflight_problem(settings)  # the same pre-flight as `check`: they agree on every mistake
+    if problem is not None:
+        raise ValueError(problem)
     platform = _side(settings, base_url, settings.token_path, (username, password), path)
     mock_settings = load_settings(config_file=args.mock_config, overrides={"log_requests": False})
     with MockServer(mock_settings) as mock:
@@ -101,20 +106,9 @@ def _compare(settings: ContractSettings, args: argparse.Namespace, out: IO[str])
         finally:
             mock_side.client.close()
             platform.client.close()
-    _require_platform_login(platform.token is not None, platform_seen.get("login", {}))
     found = differences(mock_seen, platform_seen)
     out.write(redact(render_drift(found, len(PROBES), base_url)) + "\n")
     return 1 if found else 0
-
-
-def _require_platform_login(got_token: bool, login: dict[str, str]) -> None:
-    """Credentials the platform refuses leave nothing to compare beyond the login: no verdict, not drift."""
-    status = login.get("status", "")
-    if not got_token and status.startswith("4"):
-        raise ValueError(
-            f"the platform refused the configured credentials ({status}): check CONTRACT_USERNAME and "
-            "CONTRACT_PASSWORD; nothing was compared"
-        )
 
 
 def run_compare(

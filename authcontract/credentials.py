@@ -8,6 +8,7 @@ nothing is asked and the suite's own message names the variables to set.
 from __future__ import annotations
 
 import getpass
+import sys
 import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -52,5 +53,9 @@ def ask_credentials(
     answers = {}
     for name in names:
         question = f"{CREDENTIALS[name]} ({name} on the platform): "
-        answers[CREDENTIALS[name]] = ask_secret(question) if name == "password" else ask(question)
+        try:
+            answers[CREDENTIALS[name]] = ask_secret(question) if name == "password" else ask(question)
+        except (EOFError, KeyboardInterrupt):  # Ctrl-D or Ctrl-C: the command says so on a line of its own
+            sys.stderr.write("\n")
+            raise
     return answers

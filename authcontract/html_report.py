@@ -1,7 +1,8 @@
 """A self-contained HTML report of a contract run: the verdict, then the table of checks with their clauses.
 
 One file, inline CSS, no script and nothing fetched, so it can be attached to a CI run or mailed.
-Every value is redacted before it is escaped, so a secret cannot hide behind HTML escaping.
+Every value is redacted before it is escaped, so a secret cannot hide behind HTML escaping; the
+suite's own words (a check's title and clause) are escaped only, never masked.
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ def _row(result: CheckResult, clean: Callable[[str], str]) -> str:
     detail = f"<pre>{clean(result.detail)}</pre>" if result.detail else ""
     return (
         f'<tr class="{outcome}"><td class="{outcome}">{LABELS.get(result.outcome, outcome)}</td>'
-        f"<td>{clean(result.level)}</td><td>{clean(result.title)}{detail}</td>"
-        f"<td>{clean(result.clause)}</td><td>{result.duration:.2f} s</td></tr>"
+        f"<td>{html.escape(result.level)}</td><td>{html.escape(result.title)}{detail}</td>"
+        f"<td>{html.escape(result.clause)}</td><td>{result.duration:.2f} s</td></tr>"
     )
 
 

@@ -45,6 +45,7 @@ class Recorder:
         self.config = config
         self.path = path
         self.results: dict[str, CheckResult] = {}
+        self.stopped = ""
         from contract_tests import expiry
 
         self._expiry = expiry
@@ -71,10 +72,16 @@ class Recorder:
             status, detail = outcome
             result.record(status, _redact(detail), report.duration)
 
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        """pytest.exit (the suite's pre-flight, Ctrl-C during a wait) or a bare Ctrl-C: the run stopped."""
+        reason = getattr(excinfo.value, "msg", None) or "interrupted (Ctrl-C): no verdict"
+        self.stopped = _redact(" ".join(str(reason).split()))
+
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         document: dict[str, Any] = {
             "exitstatus": int(session.exitstatus),  # as the suite's own hooks left it
+            "stopped": self.stopped,
             "results": [result.to_dict() for result in self.results.values()],
         }
         self.path.write_text(json.dumps(document, indent=1), encoding="utf-8")

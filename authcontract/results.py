@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-__all__ = ["FAILING", "OUTCOMES", "CheckResult", "Summary", "clause_of", "outcome_of"]
+__all__ = ["FAILING", "OUTCOMES", "CheckResult", "Summary", "clause_of", "keep_suite_text", "outcome_of"]
 
 OUTCOMES = ("passed", "failed", "error", "inconclusive", "warned", "skipped")
 FAILING = frozenset({"failed", "error"})
@@ -73,6 +73,18 @@ def clause_of(item: pytest.Item) -> tuple[str, str, str]:
     return title, clause, level
 
 
+def keep_suite_text(summary: Summary) -> None:
+    """The suite's own words in a summary (titles, clauses, expectations): never masked by `redact`."""
+    from contract_tests.redaction import keep
+
+    for result in summary.results:
+        for text in (result.title, result.clause, result.nodeid, result.name):
+            keep(text)
+        for line in result.detail.splitlines():
+            if line.startswith(("expected:", "[")):
+                keep(line)
+
+
 def outcome_of(report: pytest.TestReport) -> tuple[str, str] | None:
     """The outcome a phase's report gives the check, with its explanation; None if the phase says nothing."""
     if report.skipped:
@@ -93,6 +105,7 @@ def outcome_of(report: pytest.TestReport) -> tuple[str, str] | None:
 class Summary:
     target: str
     results: tuple[CheckResult, ...]
+    stopped: str = ""  # why the suite stopped before its end (a settings mistake, Ctrl-C), in one line
 
     @property
     def counts(self) -> Counter[str]:

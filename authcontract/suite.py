@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -59,14 +60,29 @@ def run_suite(command: list[str], env: dict[str, str], work: Path, err: IO[str])
 
     with (work / "stdout.txt").open("w", encoding="utf-8") as stdout:
         child = subprocess.Popen(command, stdout=stdout, stderr=subprocess.PIPE, text=True, env=env)  # noqa: S603
-        for line in child.stderr or ():
-            err.write(redact(line))
-            err.flush()
+        try:
+            for line in child.stderr or ():
+                err.write(redact(line))
+                err.flush()
+        except KeyboardInterrupt:
+            _interrupt(child)  # the suite stops too (a terminal's Ctrl-C reached it already)
+            raise
         try:  # stderr is closed: the run is over, and the process ends within moments
             return child.wait(timeout=EXIT_GRACE)
         except subprocess.TimeoutExpired:
             child.kill()
             return child.wait(timeout=EXIT_GRACE)
+
+
+def _interrupt(child: subprocess.Popen[str]) -> None:
+    """Ctrl-C in `check`: the suite gets it too, ends, and says nothing more here; killed if it lingers."""
+    if child.poll() is None:
+        child.send_signal(signal.SIGINT)
+    try:
+        child.communicate(timeout=EXIT_GRACE)  # its last words are not relayed: one line is enough
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.communicate(timeout=EXIT_GRACE)
 
 
 def read_summary(work: Path, target: str) -> Summary:
@@ -75,4 +91,4 @@ def read_summary(work: Path, target: str) -> Summary:
         return Summary(target, ())
     document = json.loads(path.read_text(encoding="utf-8"))
     results = tuple(CheckResult.from_dict(item) for item in document["results"])
-    return Summary(target, results)
+    return Summary(target, results, str(document.get("stopped") or ""))

@@ -18,7 +18,7 @@ import requests
 from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.validators import extend
 
-from .redaction import redact
+from .redaction import keep, redact
 from .schemas import token_response_schema
 
 __all__ = [
@@ -123,6 +123,7 @@ def expect(
     """Raise a ContractViolation naming the check unless `ok`."""
     if ok:
         return
+    keep(f"expected: {expected}")  # the suite's words: never masked, even where they spell a password
     parts = [
         f"[{clause.level}] {clause.name}",
         f"clause:   {clause.source}",

@@ -10,6 +10,7 @@ check then reports a target error, not a conformance failure.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,8 +20,10 @@ import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase
 from schemathesis import checks as generic_checks
+from schemathesis.core.failures import Failure
 from schemathesis.specs.openapi import checks as openapi_checks
 
+from .checks import status_text
 from .client import ContractClient, TargetError, authorization
 from .openapi import contract_document
 from .plugin import Budget, Target
@@ -41,6 +44,25 @@ CHECKS: list[Callable[..., Any]] = [
 ]
 NEGATIVE_CHECKS = [*CHECKS, openapi_checks.negative_data_rejection]
 MAX_REPORTED = 3
+BODY_SHOWN = 60
+
+
+def summary(case: schemathesis.Case, exc: BaseException, response: requests.Response | None) -> str:
+    """`POST /authorization answered 500 INTERNAL SERVER ERROR {"error": …}: Server error (ST101), …`."""
+    failures = list(exc.exceptions) if isinstance(exc, BaseExceptionGroup) else [exc]
+    named = sorted(  # by code: schemathesis reports a case's failures in no fixed order
+        (failure.code, f"{failure.title} ({failure.code})")
+        if isinstance(failure, Failure)
+        else ("", f"{type(failure).__name__}: {str(failure).splitlines()[0] if str(failure) else ''}")
+        for failure in failures
+    )
+    checks = ", ".join(text for _, text in named)
+    operation = f"{case.operation.method.upper()} {case.operation.path}"
+    if response is None:
+        return redact(f"{operation}: {checks}")
+    body = " ".join(response.text.split())
+    shown = f" {body[:BODY_SHOWN]}{'…' if len(body) > BODY_SHOWN else ''}" if body else ""
+    return redact(f"{operation} answered {status_text(response)}{shown}: {checks}")
 
 
 def build_schema(target: Target, token: Secret) -> schemathesis.BaseSchema:
@@ -75,12 +97,21 @@ class Conformance:
     budget: Budget
     calls: int = 0
     failures: list[str] = field(default_factory=list)
+    summaries: list[str] = field(default_factory=list)  # one line per failing case, for the table
     target_error: TargetError | None = None
 
     def check(self, case: schemathesis.Case, checks: list[Callable[..., Any]] = CHECKS) -> None:
         if self.target_error is not None:
             return
         self.calls += 1
+        answers: list[requests.Response] = []
+
+        def remember(response: requests.Response, *_args: Any, **_kwargs: Any) -> requests.Response:
+            answers.append(response)
+            return response
+
+        hooks = self.client.session.hooks["response"]
+        hooks.append(remember)
         try:
             case.call_and_validate(
                 base_url=self.client.base_url,
@@ -93,6 +124,9 @@ class Conformance:
             self.target_error = exc
         except (AssertionError, BaseExceptionGroup, requests.RequestException) as exc:
             self.failures.append(redact(str(exc)))
+            self.summaries.append(summary(case, exc, answers[-1] if answers else None))
+        finally:
+            hooks.remove(remember)
 
     def run_generated(self) -> None:
         """Generated cases of every mode the budget allows; raises the TargetError that stopped them."""
@@ -121,6 +155,14 @@ class Conformance:
             self.check(case, checks)
 
         run()
+
+    def actual(self) -> str:
+        """For the check's `actual:` line: how many failed, each failing case in one line (the
+        operation, the checks it failed, the answer), then schemathesis's own reports."""
+        distinct = Counter(self.summaries)  # in order of first failure
+        shown = [line + (f" ({count} times)" if count > 1 else "") for line, count in distinct.items()]
+        head = f"{len(self.failures)} of {self.calls} requests did not: " + "; ".join(shown[:MAX_REPORTED])
+        return f"{head}\n{self.report()}" if self.failures else head
 
     def report(self) -> str:
         shown = "\n\n".join(self.failures[:MAX_REPORTED])

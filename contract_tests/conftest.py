@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Generator
+from pathlib import Path
 
 import pytest
 
-from .checks import AdvisoryWarning, ContractViolation
+from .checks import AdvisoryWarning, Clause, ContractViolation
 from .client import TargetError
+from .junit_warnings import ADVISORY_PROPERTY, mark_warnings
 from .plugin import (
     EXIT_INCONCLUSIVE,
     SETTINGS_KEY,
@@ -29,11 +31,13 @@ from .plugin import (
     login,
     login_reply,
     nearly_expired_token,
+    preflight_result,
     probes,
     token,
     token_source,
 )
-from .redaction import install_log_redaction, redact
+from .preflight import Preflight
+from .redaction import install_log_redaction, keep, redact
 from .settings import ConfigError, load_settings
 
 __all__ = [
@@ -46,13 +50,13 @@ __all__ = [
     "login",
     "login_reply",
     "nearly_expired_token",
+    "preflight_result",
     "probes",
     "token",
     "token_source",
 ]
 
 EXIT_CONFIG = 4
-ADVISORY_PROPERTY = "advisory_failure"
 TARGET_ERROR_PROPERTY = "target_error"
 TARGET_ERROR_PREFIX = "target error: "
 FAILURES_KEY = pytest.StashKey[Counter[str]]()  # failed reports: "target" errors, "contract" failures
@@ -67,6 +71,12 @@ OPTIONS = {
     "timeout": "seconds each HTTP call may take (CONTRACT_TIMEOUT, default 10)",
 }
 _undo_log_redaction: list[Callable[[], None]] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _preflight_first(preflight_result: Preflight) -> Preflight:
+    """The pre-flight runs before the first check, whichever fixtures that check asks for."""
+    return preflight_result
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -106,7 +116,29 @@ def pytest_configure(config: pytest.Config) -> None:
     _undo_log_redaction.append(install_log_redaction())
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The suite's own words (test names, titles, clauses) are kept: redaction never masks them."""
+    for item in items:
+        path, _, name = item.nodeid.partition("::")
+        for text in (item.nodeid, name, item.name, path, path.removesuffix(".py").replace("/", ".")):
+            keep(text)
+        doc = getattr(getattr(item, "function", None), "__doc__", None) or ""
+        for paragraph in doc.strip().split("\n\n"):
+            keep(" ".join(paragraph.split()))
+            for line in paragraph.splitlines():
+                keep(line.strip())
+        try:
+            clause = Clause.of(item)
+        except pytest.UsageError:
+            continue  # the clause fixture reports it
+        keep(f"[{clause.level}] {clause.name}")
+        keep(f"clause:   {clause.source}")
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
+    xmlpath = getattr(config.option, "xmlpath", None)
+    if xmlpath and Path(xmlpath).is_file():
+        mark_warnings(Path(xmlpath))  # WARN rows as <skipped type="warning">, see junit_warnings.py
     if _undo_log_redaction:
         _undo_log_redaction.pop()()
 

@@ -2,7 +2,8 @@
 
 In this order: on the bundled mock, move its clock; else use CONTRACT_EXPIRED_TOKEN; else, if the
 announced lifetime is at most CONTRACT_EXPIRY_WAIT, wait for a fresh token to expire (until at
-most one second past expires_in); else skip, naming the variable that would enable the check.
+most one second past expires_in); else skip, naming the flag and the variable that would enable
+the check (or saying that none would). Ctrl-C during a wait ends the run in one line: no verdict.
 `CLOCK` is the suite's own time, a seam so that the suite's tests wait without sleeping.
 """
 
@@ -19,11 +20,13 @@ import pytest
 
 from .client import ContractClient
 from .login import Issued, Login, issued_token
-from .redaction import Secret
+from .redaction import Secret, keep
 from .settings import ContractSettings
 
 __all__ = ["CLOCK", "GRANULARITY", "PAST_EXPIRY", "Expiry", "RealClock", "SuiteClock", "early_margin"]
 
+EXPIRED_TOKEN = "CONTRACT_EXPIRED_TOKEN (environment or profile: a token known to be expired)"
+EXPIRY_WAIT = "--expiry-wait (CONTRACT_EXPIRY_WAIT)"
 PAST_EXPIRY = 1.0  # seconds past expires_in at which a token must be refused
 GRANULARITY = 1.0  # a platform may count expiry in whole seconds: exp = floor(iat) + expires_in
 
@@ -65,35 +68,44 @@ class Expiry:
         if self.move_clock is None and self.settings.expired_token is not None:
             yield self.settings.expired_token
             return
-        issued = self._fresh("CONTRACT_EXPIRED_TOKEN, or CONTRACT_EXPIRY_WAIT")
+        issued = self._fresh(EXPIRED_TOKEN, "or", EXPIRY_WAIT)
         yield from self._aged(issued, issued.received_at + self._lifetime(issued) + PAST_EXPIRY)
 
     @contextmanager
     def nearly_expired_token(self) -> Iterator[Secret]:
         """The token shortly before its end, allowing for whole-second expiry: it may live a second less."""
-        issued = self._fresh("CONTRACT_EXPIRY_WAIT")
+        issued = self._fresh(None, "", EXPIRY_WAIT)
         lifetime = self._lifetime(issued)
         age = lifetime - GRANULARITY - early_margin(lifetime)
         if age <= 0:
-            pytest.skip(
+            _skip(
                 f"expires_in is {lifetime:g} s: a platform counting expiry in whole seconds may end a token "
-                f"up to {GRANULARITY:g} s early, leaving no moment shortly before its end to check"
+                f"up to {GRANULARITY:g} s early, leaving no moment shortly before its end to check; "
+                "no setting enables this check"
             )
         yield from self._aged(issued, issued.sent_at + age)
 
-    def _fresh(self, enabling: str) -> Issued:
-        self._skip_unless_reachable(self.announced, enabling)
+    def _fresh(self, token: str | None, joint: str, wait: str) -> Issued:
+        """A fresh token whose expiry this run can reach; else a skip naming the settings that would
+        enable the check: `token` (a known expired token), `joint`, then `wait`."""
+        self._skip_unless_reachable(self.announced, token, joint, wait)
         issued = issued_token(self.login, self.client, CLOCK.now)
-        self._skip_unless_reachable(issued.expires_in, enabling)
+        self._skip_unless_reachable(issued.expires_in, token, joint, wait)
         return issued
 
-    def _skip_unless_reachable(self, lifetime: float | None, enabling: str) -> None:
+    def _skip_unless_reachable(
+        self, lifetime: float | None, token: str | None, joint: str, wait: str
+    ) -> None:
         if lifetime is None:
-            pytest.skip("the token response has no usable expires_in, so no moment of expiry to test")
+            enable = f"set {token}" if token else "no setting enables this check"
+            _skip(
+                f"the token response has no usable expires_in, so no moment of expiry to wait for; {enable}"
+            )
         if not math.isfinite(lifetime) or (self.move_clock is None and lifetime > self.settings.expiry_wait):
-            pytest.skip(
-                f"needs {enabling} of at least {_seconds(lifetime)} (the announced expires_in); "
-                f"CONTRACT_EXPIRY_WAIT is {self.settings.expiry_wait:g}"
+            either = f"{token}, {joint} " if token else ""
+            _skip(
+                f"needs {either}{wait} of at least {_seconds(lifetime)} (the announced expires_in); "
+                f"the wait allowed is {self.settings.expiry_wait:g} s"
             )
 
     @staticmethod
@@ -105,7 +117,14 @@ class Expiry:
         """The token once the target's time reaches `moment` (suite clock): moved, or waited for."""
         delay = max(0.0, moment - CLOCK.now())
         if self.move_clock is None:
-            CLOCK.sleep(delay)
+            try:
+                CLOCK.sleep(delay)
+            except KeyboardInterrupt:
+                pytest.exit(
+                    f"contract suite: interrupted while waiting {delay:.0f} s for a token to expire: "
+                    "no verdict",
+                    returncode=int(pytest.ExitCode.INTERRUPTED),
+                )
             yield issued.token
             return
         self.move_clock(delay)
@@ -113,6 +132,12 @@ class Expiry:
             yield issued.token
         finally:
             self.move_clock(-delay)
+
+
+def _skip(reason: str) -> None:
+    """A skip whose reason is the suite's own text: never masked in any report."""
+    keep(reason)
+    pytest.skip(reason)
 
 
 def _seconds(lifetime: float) -> str:

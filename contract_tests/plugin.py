@@ -16,15 +16,18 @@ import requests
 
 from . import expiry as expiry_module
 from .checks import Clause, json_body
-from .client import ContractClient, TargetUnavailable, TargetUnreachable
+from .client import ContractClient
 from .expiry import Expiry
 from .login import Login, TokenSource, announced_lifetime
+from .preflight import Preflight, SettingsMistake, preflight
 from .probes import Probes
 from .redaction import Secret
 from .settings import ContractSettings
 
 __all__ = [
     "EXIT_INCONCLUSIVE",
+    "EXIT_INTERRUPTED",
+    "EXIT_NO_VERDICT",
     "EXIT_UNREACHABLE",
     "LIVE_BUDGET",
     "MOCK_BUDGET",
@@ -41,14 +44,17 @@ __all__ = [
     "login_reply",
     "nearly_expired_token",
     "open_target",
+    "preflight_result",
     "probes",
     "token",
     "token_source",
 ]
 
 SETTINGS_KEY = pytest.StashKey[ContractSettings]()
-EXIT_INCONCLUSIVE = 3  # no verdict: the target gave no usable answer to some checks, and none failed
-EXIT_UNREACHABLE = EXIT_INCONCLUSIVE  # the run stopped at once: nothing answered at all
+EXIT_NO_VERDICT = 3  # the run gives no verdict on the platform, and no check failed
+EXIT_INCONCLUSIVE = EXIT_NO_VERDICT  # the target gave no usable answer to some checks
+EXIT_UNREACHABLE = EXIT_NO_VERDICT  # the pre-flight stopped the run: nothing answered, or a setting is wrong
+EXIT_INTERRUPTED = int(pytest.ExitCode.INTERRUPTED)  # Ctrl-C, during a wait for expiry too
 MOCK_USERNAME, MOCK_PASSWORD, MOCK_PROTECTED_PATH = "demo", "demo-password", "/me"
 
 
@@ -126,21 +132,24 @@ def contract_target(contract_settings: ContractSettings) -> Iterator[Target]:
 
 @pytest.fixture(scope="session")
 def contract_client(contract_target: Target) -> Iterator[ContractClient]:
-    """A client of the target, once it has answered anything at all; else the run stops, in one line.
-
-    Any answer will do here, a 503 too: this probe is no check. The checks that meet such an answer
-    end as target errors, each naming its exchange.
-    """
     client = ContractClient(contract_target.base_url, timeout=contract_target.settings.timeout)
-    try:
-        client.get(contract_target.protected_path)
-    except TargetUnavailable:
-        pass
-    except TargetUnreachable as exc:
-        client.close()
-        pytest.exit(f"contract suite: {exc}", returncode=EXIT_UNREACHABLE)
     yield client
     client.close()
+
+
+@pytest.fixture(scope="session")
+def preflight_result(contract_target: Target, contract_client: ContractClient) -> Preflight:
+    """The pre-flight (preflight.py), before any check: a settings mistake or no answer stops the run
+    in one line, with no verdict. Autouse in conftest.py, so that it comes before the first check."""
+    try:
+        return preflight(
+            contract_client,
+            contract_target.login,
+            contract_target.protected_path,
+            lambda: expiry_module.CLOCK.now(),
+        )
+    except SettingsMistake as exc:
+        pytest.exit(f"contract suite: no verdict: {exc}", returncode=EXIT_NO_VERDICT)
 
 
 @pytest.fixture(scope="session")
@@ -149,14 +158,22 @@ def login(contract_target: Target) -> Login:
 
 
 @pytest.fixture(scope="session")
-def login_reply(login: Login, contract_client: ContractClient) -> requests.Response:
-    """The answer to one login with the valid credentials, shared by every check of it."""
+def login_reply(
+    login: Login, contract_client: ContractClient, preflight_result: Preflight
+) -> requests.Response:
+    """The answer to one login with the valid credentials, shared by every check of it: the pre-flight's."""
+    if preflight_result.login_reply is not None:
+        return preflight_result.login_reply
+    if preflight_result.login_error is not None:
+        raise preflight_result.login_error  # one target error, not one more attempt per check
     return login.send(contract_client)
 
 
 @pytest.fixture(scope="session")
-def token_source(login: Login, contract_client: ContractClient) -> TokenSource:
-    return TokenSource(login, contract_client, lambda: expiry_module.CLOCK.now())
+def token_source(login: Login, contract_client: ContractClient, preflight_result: Preflight) -> TokenSource:
+    return TokenSource(
+        login, contract_client, lambda: expiry_module.CLOCK.now(), first=preflight_result.issued
+    )
 
 
 @pytest.fixture

@@ -55,7 +55,7 @@ def test_token_endpoint_conforms(
         clause,
         not run.failures,
         expected=f"{run.calls} requests answered as the contract describes",
-        actual=f"{len(run.failures)} did not:\n{run.report()}",
+        actual=run.actual(),
     )
 
 
@@ -75,5 +75,5 @@ def test_protected_path_conforms(
         clause,
         not run.failures,
         expected=f"{run.calls} requests answered as the contract describes",
-        actual=f"{len(run.failures)} did not:\n{run.report()}",
+        actual=run.actual(),
     )

@@ -175,7 +175,8 @@ def test_a_lasting_fault_on_the_protected_path_stops_the_run_in_one_line(
     assert outcome.ret == EXIT_INCONCLUSIVE
     assert len(lines) == 1, outcome.text
     assert (
-        f"Exit: contract suite: the target is unreachable: transport error on GET {mock.url}{PROTECTED_PATH} "
+        "Exit: contract suite: no verdict: the target is unreachable: "
+        f"transport error on GET {mock.url}{PROTECTED_PATH} "
         f"after {1 + RETRIES} attempts: ConnectionError: [Errno 104] Connection reset by peer"
     ) in lines[0]
     assert "Traceback" not in outcome.text

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from contract_tests.redaction import MASK, Redactor, Secret, install_log_redaction, redact
+from contract_tests.redaction import MASK, Redactor, Secret, install_log_redaction, redact, repeats
 
 
 @pytest.fixture
@@ -61,3 +61,66 @@ def test_log_messages_are_redacted(caplog: pytest.LogCaptureFixture) -> None:
     finally:
         undo()
     assert caplog.messages == [f"sent {MASK} to /me"]
+
+
+def test_the_suites_own_words_are_kept_where_a_common_password_spells_one() -> None:
+    redactor = Redactor()
+    redactor.register("password")
+    redactor.keep("A wrong password gets a 4xx and no access_token.")
+    redactor.keep("expected: the valid username with a wrong password: a 4xx status")
+    text = (
+        "[contract] A wrong password gets a 4xx and no access_token.\n"
+        "expected: the valid username with a wrong password: a 4xx status\n"
+        "actual:   500\n  body: 'no user with the password password'"
+    )
+    assert redactor.redact(text) == (
+        "[contract] A wrong password gets a 4xx and no access_token.\n"
+        "expected: the valid username with a wrong password: a 4xx status\n"
+        "actual:   500\n  body: 'no user with the *** ***'"
+    )
+
+
+def test_a_kept_text_spares_only_its_own_span() -> None:
+    redactor = Redactor()
+    redactor.register("demo")
+    redactor.keep("the demo user")
+    assert redactor.redact("the demo user; demo") == f"the demo user; {MASK}"
+    assert redactor.redact("demo") == MASK
+
+
+@pytest.mark.parametrize(
+    ("secret", "body", "headers", "echoed"),
+    [
+        (
+            "password",
+            '{"error": "invalid_grant", "error_description": "the username or password is wrong"}',
+            {},
+            False,
+        ),
+        ("password", '{"error": "invalid_grant", "password": "password"}', {}, True),
+        ("password", '{"grant_type": "password", "access_token": "x"}', {}, False),  # a parameter sent back
+        ("demo", "<p>Welcome to the demo</p>", {}, False),
+        ("demo", "demo", {}, True),
+        ("wrong", "", {"Location": "/login?error=1&password=wrong"}, True),
+        ("wrong", "", {"X-Error": "wrong credentials"}, False),
+        ("Pa55-w0rd&x", "password Pa55-w0rd&x seen", {}, True),  # distinctive: anywhere, in prose too
+        ("Pa55-w0rd&x", "password Pa55-w0rd%26x seen", {}, True),
+        ("Pa55-w0rd&x", "the username or password is wrong", {}, False),
+    ],
+    ids=[
+        "common-in-prose",
+        "common-as-value",
+        "common-as-a-sent-parameter",
+        "short-in-a-page",
+        "short-as-the-body",
+        "short-in-a-redirect",
+        "short-in-a-header-sentence",
+        "distinctive-in-prose",
+        "distinctive-url-encoded",
+        "distinctive-absent",
+    ],
+)
+def test_an_echo_is_a_whole_value_for_a_common_password_and_any_occurrence_for_a_distinctive_one(
+    secret: str, body: str, headers: dict[str, str], echoed: bool
+) -> None:
+    assert repeats(body, headers, secret, sent={"grant_type": "password"}) is echoed

@@ -6,6 +6,7 @@ back (platforms.py), a port where nothing listens. Each run is a real `authcontr
 
 from __future__ import annotations
 
+import fcntl
 import html
 import os
 import re
@@ -14,17 +15,24 @@ import shutil
 import socket
 import subprocess
 import sys
+import termios
+import time
 from itertools import pairwise
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 from xml.etree import ElementTree
 
+import pytest
+
 from mockserver import MockServer, Settings
+from tests.contract.mistakes import MISTAKES, Mistake
+from tests.contract.targets import FakeClock, Platform, platform_app, serve
 
 from .platforms import LeakyPlatform, leaky_app
 
 AUTHCONTRACT = shutil.which("authcontract", path=str(Path(sys.executable).parent))
 RUN_TIMEOUT = 180
+TYPING_DELAY = 0.3
 
 
 def _environment(**extra: str) -> dict[str, str]:
@@ -87,7 +95,7 @@ def test_a_breaching_platform_fails_and_no_secret_reaches_any_output(tmp_path: P
     assert "actual:   no Cache-Control header" in out
     assert "WARN    advisory  No answer of the token endpoint repeats the password" in out
     assert "SKIP    contract  An expired token: refused (no 2xx, no 5xx)." in out
-    assert "needs CONTRACT_EXPIRED_TOKEN, or CONTRACT_EXPIRY_WAIT" in out
+    assert "needs CONTRACT_EXPIRED_TOKEN (environment or profile: a token known to be expired), or" in out
     verdict = re.fullmatch(
         rf"FAIL: (\d+) of (\d+) checks failed against {re.escape(url)} \(.*\)", out.splitlines()[-1]
     )
@@ -124,8 +132,12 @@ def test_an_unreachable_target_gives_no_verdict() -> None:
     env = _environment(CONTRACT_USERNAME="qa", CONTRACT_PASSWORD=password, CONTRACT_PROTECTED_PATH="/me")
     result = run("--base-url", url, env=env)
     assert result.returncode == 2
-    assert "the target is unreachable" in result.stderr
-    assert f"NO VERDICT: the contract suite did not run to its end against {url}" in result.stdout
+    assert result.stdout == ""  # no table of dashes
+    assert result.stderr.startswith(
+        "authcontract check: no verdict: the target is unreachable: transport error on POST "
+        f"{url}/authorization"
+    )
+    assert result.stderr.endswith("; check --base-url (CONTRACT_BASE_URL)\n")
     assert password not in result.stdout + result.stderr
 
 
@@ -217,3 +229,173 @@ def test_a_platform_that_answers_503_gets_no_verdict_rather_than_a_failure() -> 
     assert re.match(
         rf"NO VERDICT: [1-9]\d* of \d+ checks met a target error against {re.escape(url)}, ", verdict
     )
+
+
+@pytest.fixture
+def no_contract_settings(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    for name in [name for name in os.environ if name.startswith(("CONTRACT_", "PYTEST_"))]:
+        monkeypatch.delenv(name)
+    return monkeypatch
+
+
+def check_in_process(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], settings: dict[str, str], *args: str
+) -> tuple[int, str, str]:
+    """`authcontract check` run by its main(), in this process: stopped before the suite, it starts none."""
+    from authcontract.cli import main
+
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+    status = main(["check", *args])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=[mistake.name for mistake in MISTAKES])
+def test_a_settings_mistake_is_one_line_naming_the_setting_and_the_answer(
+    mistake: Mistake, no_contract_settings: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with mistake.served() as settings:
+        status, out, err = check_in_process(no_contract_settings, capsys, settings)
+    assert (status, out) == (2, ""), err  # no table, no verdict
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("authcontract check: no verdict: ")
+    assert mistake.answer in lines[0]
+    assert lines[0].endswith(mistake.setting)
+    assert settings["CONTRACT_PASSWORD"] not in err
+    assert not [token for token in mistake.platform.issued if token in err]
+
+
+def test_the_bundled_mock_with_a_wrong_protected_path_stops_in_one_line_without_a_table() -> None:
+    """The bundled mock's pre-flight is the suite's own, in the child run: its line is relayed alone."""
+    result = run("--protected-path", "/v1/accounts", env=_environment())
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stdout == ""
+    assert re.fullmatch(
+        r"authcontract check: no verdict: the protected path was not found: GET http://127\.0\.0\.1:\d+"
+        r"/v1/accounts answered 404 NOT FOUND, error=not_found \(\"[^\n]*\"\) to a fresh token; "
+        r"check --protected-path \(CONTRACT_PROTECTED_PATH\)\n",
+        result.stderr,
+    ), result.stderr
+
+
+def _on_a_terminal(
+    command: list[str], env: dict[str, str], steps: list[tuple[str, bytes]]
+) -> tuple[int, str]:
+    """Run `command` with a pseudo-terminal as its controlling terminal; at each expected text, type
+    the keys (b"\\x03" is Ctrl-C, b"\\x04" Ctrl-D), as a person would. Returns (status, transcript)."""
+
+    def controlling_terminal() -> None:
+        os.setsid()
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    main, child_end = os.openpty()
+    process = subprocess.Popen(  # the terminal must be the child's own controlling one
+        command, stdin=child_end, stdout=child_end, stderr=child_end, env=env, preexec_fn=controlling_terminal
+    )
+    os.close(child_end)
+    transcript, pending = b"", list(steps)
+    try:
+        while True:
+            ready, _, _ = select.select([main], [], [], RUN_TIMEOUT)
+            if not ready:
+                raise AssertionError(f"no output for {RUN_TIMEOUT} s: {transcript[-500:]!r}")
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:  # EIO: the other end closed
+                break
+            if not chunk:
+                break
+            transcript += chunk
+            if pending and pending[0][0].encode() in transcript:
+                time.sleep(TYPING_DELAY)  # as a person would: a prompt flushes what was typed before it
+                os.write(main, pending.pop(0)[1])
+        return process.wait(timeout=RUN_TIMEOUT), transcript.decode(errors="replace")
+    finally:
+        os.close(main)
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def _last_lines(transcript: str) -> list[str]:
+    """The lines after the keys typed at the prompt (a terminal shows Ctrl-C as ^C)."""
+    return [
+        line.strip()
+        for line in transcript.replace("^C", "\n").replace("^D", "\n").splitlines()
+        if line.strip()
+    ]
+
+
+@pytest.mark.parametrize(
+    ("key", "line"),
+    [
+        (b"\x03", "authcontract check: interrupted (Ctrl-C): no verdict"),
+        (b"\x04", "authcontract check: no answer at the credentials prompt: no verdict"),
+    ],
+    ids=["ctrl-c", "ctrl-d"],
+)
+def test_ctrl_c_or_ctrl_d_at_the_prompt_is_one_line_and_no_verdict(key: bytes, line: str) -> None:
+    assert AUTHCONTRACT is not None
+    command = [AUTHCONTRACT, "check", "--base-url", "http://127.0.0.1:9", "--protected-path", "/me"]
+    status, transcript = _on_a_terminal(command, _environment(), [("(username on the platform): ", key)])
+    assert status == 2, transcript
+    assert "Traceback" not in transcript
+    assert _last_lines(transcript)[-1] == line, transcript
+    assert "RESULT" not in transcript
+
+
+def test_ctrl_c_while_waiting_for_expiry_is_one_line_and_no_verdict() -> None:
+    """A terminal's Ctrl-C reaches `check` and its suite alike: both end, with one line and no table."""
+    assert AUTHCONTRACT is not None
+    platform = Platform(ttl=30)  # the suite may wait 60 s: it waits 31 s for the token to expire
+    with serve(platform_app(platform, FakeClock())) as url:
+        env = _environment(
+            CONTRACT_USERNAME=platform.username,
+            CONTRACT_PASSWORD=platform.password,
+            CONTRACT_EXPIRY_WAIT="60",
+        )
+        command = [AUTHCONTRACT, "check", "--base-url", url, "--protected-path", "/me", "-k", "expired_token"]
+        status, transcript = _on_a_terminal(command, env, [("waiting 31 s for a token to expire", b"\x03")])
+    assert status == 2, transcript
+    assert "Traceback" not in transcript
+    assert "KeyboardInterrupt" not in transcript
+    lines = _last_lines(transcript)
+    assert lines[-1] == "authcontract check: interrupted (Ctrl-C): no verdict", transcript
+    assert lines[-2].startswith("authcontract: waiting 31 s"), transcript  # nothing else in between
+    assert "RESULT" not in transcript
+    assert platform.password not in transcript
+
+
+def test_the_password_password_alters_no_title_or_expectation_and_is_no_echo(tmp_path: Path) -> None:
+    """The table, the JUnit XML and the HTML keep the suite's words whole; tokens stay masked."""
+    platform = Platform(
+        password="password",
+        bad_login_status=500,  # fails "A wrong password gets a 4xx", whose title and expectation name it
+        bad_login_body={"error": "invalid_grant", "error_description": "the username or password is wrong"},
+    )
+    junit, report = tmp_path / "contract.xml", tmp_path / "contract.html"
+    with serve(platform_app(platform, FakeClock())) as url:
+        env = _environment(CONTRACT_USERNAME=platform.username, CONTRACT_PASSWORD="password")
+        result = run(
+            "--base-url", url, "--protected-path", "/me", "-k", "password or wrong or conforms",
+            "--junitxml", str(junit), "--html", str(report), env=env,
+        )  # fmt: skip
+    out = result.stdout
+    assert result.returncode == 1, out + result.stderr
+    assert "FAIL    contract  A wrong password gets a 4xx and no access_token." in out
+    assert "└ expected: the valid username with a wrong password: a 4xx status and no access_token in" in out
+    assert "PASS    advisory  No answer of the token endpoint repeats the password" in out
+    assert "WARN" not in out
+    page = report.read_text(encoding="utf-8")
+    assert "A wrong password gets a 4xx and no access_token." in page
+    assert "you must provide the username and password that you use" in page  # the clause, whole
+    cases = {case.get("name"): case for case in ElementTree.parse(junit).getroot().iter("testcase")}  # noqa: S314
+    assert {"test_wrong_password_is_refused", "test_password_is_not_echoed"} <= set(cases)
+    failure = cases["test_wrong_password_is_refused"].find("failure")
+    assert failure is not None
+    assert "[contract] A wrong password gets a 4xx" in (failure.text or "")
+    everything = out + result.stderr + junit.read_text(encoding="utf-8") + page
+    assert platform.issued
+    assert not [token for token in platform.issued if token[:16] in everything]

@@ -9,6 +9,7 @@ import pytest
 
 from authcontract.cli import main
 from mockserver import MockServer, Settings
+from tests.contract.mistakes import MISTAKES, Mistake
 
 from .platforms import LeakyPlatform, leaky_app
 
@@ -95,12 +96,14 @@ def test_credentials_the_platform_refuses_give_no_verdict_not_drift(
 ) -> None:
     use_platform(monkeypatch, "demo", "wrong-password-secret")
     with MockServer(Settings(log_requests=False)) as platform:
-        status = main(["compare", "--base-url", platform.url])
+        url = platform.url
+        status = main(["compare", "--base-url", url])
     captured = capsys.readouterr()
     assert status == 2
-    assert "DRIFT" not in captured.out
+    assert captured.out == ""
     assert captured.err.startswith(
-        "authcontract compare: the platform refused the configured credentials (400)"
+        "authcontract compare: no verdict: the configured login was refused: POST "
+        f"{url}/authorization answered 400 BAD REQUEST, error=invalid_grant"
     )
     assert "wrong-password-secret" not in captured.out + captured.err
 
@@ -116,10 +119,32 @@ def test_an_unreachable_platform_is_one_line(
     captured = capsys.readouterr()
     assert status == 2
     assert captured.out == ""
-    assert captured.err.startswith(f"authcontract compare: POST {url}/authorization failed: ConnectionError")
+    assert captured.err.startswith(
+        "authcontract compare: no verdict: the target is unreachable: transport error on POST "
+        f"{url}/authorization after 3 attempts: ConnectionError"
+    )
     assert "unreachable-password" not in captured.err
 
 
 def test_compare_needs_a_platform(capsys: pytest.CaptureFixture) -> None:
     assert main(["compare"]) == 2
     assert capsys.readouterr().err.startswith("authcontract compare: compare needs a platform")
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=[mistake.name for mistake in MISTAKES])
+def test_compare_and_check_say_the_same_of_each_settings_mistake(
+    mistake: Mistake, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    said = {}
+    with mistake.served() as settings:
+        for name, value in settings.items():
+            monkeypatch.setenv(name, value)
+        for command in ("check", "compare"):
+            status = main([command])
+            captured = capsys.readouterr()
+            assert (status, captured.out) == (2, ""), captured.err
+            said[command] = captured.err.removeprefix(f"authcontract {command}: ")
+    assert said["compare"] == said["check"]
+    assert said["check"].startswith("no verdict: ")
+    assert mistake.answer in said["check"]
+    assert said["check"].rstrip("\n").endswith(mistake.setting)

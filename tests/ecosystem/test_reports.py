@@ -177,3 +177,26 @@ def test_only_the_password_is_asked_without_echo() -> None:
     answers = ask_credentials(["username", "password"], ask=ask, ask_secret=ask_secret)
     assert answers == {"CONTRACT_USERNAME": "qa", "CONTRACT_PASSWORD": "pw"}
     assert hidden == ["CONTRACT_PASSWORD (password on the platform): "]
+
+
+def test_the_table_and_the_page_mask_values_never_the_suites_titles_and_clauses() -> None:
+    check = CheckResult(
+        "t.py::test_wrong_password",
+        "test_wrong_password",
+        "A wrong password gets a 4xx.",
+        "RFC 6749 §5.2: invalid credentials (a wrong password)",
+        "contract",
+    )
+    check.record("failed", "expected: a 4xx\nactual:   200, body 'password'", 0.1)
+    summary = Summary("T", (check,))
+
+    def mask(text: str) -> str:  # a password `password`, as the redaction of a run would know it
+        return text.replace("password", "***")
+
+    table = render_table(summary, mask)
+    assert "FAIL    contract  A wrong password gets a 4xx." in table
+    assert "actual:   200, body '***'" in table
+    page = render_html(summary, mask)
+    assert "A wrong password gets a 4xx." in page
+    assert "invalid credentials (a wrong password)" in page
+    assert "body &#x27;***&#x27;" in page

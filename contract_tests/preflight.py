@@ -1,0 +1,187 @@
+"""Before any verdict: is the target reachable, and do the user's own settings work on it?
+
+One login with the configured credentials, and one GET of the protected path with the token it
+gave. Where the answers point at a mistake in the settings rather than at the platform, the run
+stops with one line naming the platform's answer and the setting (flag and variable) to look at:
+
+- no answer at all: the base URL;
+- the login answered 3xx, 404 or 405: the base URL or the token path;
+- the login refused with `unsupported_grant_type`, `invalid_client` or `unauthorized_client`: the
+  extra token parameters; `invalid_request`: those or where the credentials go; a 415: where the
+  credentials go; any other 4xx (`invalid_grant`...): the username and password;
+- the protected path answered 404 or 405 to the fresh token: the protected path.
+
+Anything else is the platform's to answer for, and the checks judge it: a 5xx, a 2xx without a
+usable token, a fresh token refused with 401 on a path that exists. An answer that is no verdict
+(429, 502, 503, 504) is no settings mistake either, nor is a login that fails at the transport
+level on a target that answers on its protected path: the login's checks report that target error
+(kept, the login is not sent again for them).
+`authcontract check` and `authcontract compare` run this same pre-flight, so they agree.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import requests
+
+from .checks import ContractViolation, json_body, status_text
+from .client import ContractClient, TargetError, TargetUnavailable, TargetUnreachable, authorization
+from .login import Issued, Login, announced_lifetime, token_of
+from .redaction import redact
+from .settings import ContractSettings
+
+__all__ = ["SETTING", "Preflight", "SettingsMistake", "check_live_settings", "preflight"]
+
+# How each setting is given: the flag (where there is one) and the variable.
+SETTING = {
+    "base_url": "--base-url (CONTRACT_BASE_URL)",
+    "token_path": "--token-path (CONTRACT_TOKEN_PATH)",
+    "credentials_in": "--credentials-in (CONTRACT_CREDENTIALS_IN)",
+    "token_params": "CONTRACT_TOKEN_PARAMS (environment or profile; e.g. grant_type=password)",
+    "credentials": "CONTRACT_USERNAME and CONTRACT_PASSWORD (environment or profile; no flag)",
+    "protected_path": "--protected-path (CONTRACT_PROTECTED_PATH)",
+}
+PARAMS_ERRORS = frozenset({"unsupported_grant_type", "invalid_client", "unauthorized_client"})
+DESCRIPTION_LIMIT = 80
+
+
+class SettingsMistake(Exception):
+    """The run cannot reach a verdict with these settings; the message is one redacted line."""
+
+
+@dataclass(frozen=True)
+class Preflight:
+    """What the pre-flight got, for the checks to reuse: the login's answer and its token, if usable."""
+
+    login_reply: requests.Response | None
+    issued: Issued | None
+    login_error: TargetError | None = None  # the login met a target error: its checks report it
+
+
+def preflight(
+    client: ContractClient, login: Login, protected_path: str, now: Callable[[], float]
+) -> Preflight:
+    """Log in and open the protected path once; raise SettingsMistake where the settings are to blame."""
+    try:
+        sent_at = now()
+        try:
+            reply = login.send(client)
+        except TargetUnavailable as exc:
+            return Preflight(None, None, exc)
+        except TargetUnreachable as exc:
+            _require_an_answer(client, protected_path, exc)
+            return Preflight(None, None, exc)
+        received_at = now()
+        _judge_login(reply)
+        issued = _usable(reply, sent_at, received_at)
+        if issued is not None:
+            try:
+                opened = client.get(protected_path, auth=authorization(issued.token))
+            except TargetUnavailable:
+                return Preflight(reply, issued)
+            if opened.status_code in (404, 405):
+                raise _mistake(
+                    "the protected path was not found",
+                    opened,
+                    "to a fresh token",
+                    ["protected_path"],
+                )
+        return Preflight(reply, issued)
+    except TargetUnreachable as exc:
+        raise SettingsMistake(redact(f"{exc}; check {SETTING['base_url']}")) from None
+
+
+def _require_an_answer(client: ContractClient, protected_path: str, failure: TargetUnreachable) -> None:
+    """A login that failed at the transport level: does the target answer anything at all? Once,
+    without retries (the login's attempts were the retries). If not, `failure` is the reason."""
+    probe = ContractClient(client.base_url, timeout=client.timeout, retries=0)
+    try:
+        probe.get(protected_path)
+    except TargetUnavailable:
+        return
+    except TargetUnreachable:
+        raise failure from None
+    finally:
+        probe.close()
+
+
+def _judge_login(reply: requests.Response) -> None:
+    status = reply.status_code
+    if 300 <= status < 400 or status in (404, 405):
+        where = reply.headers.get("Location")
+        moved = f" (Location: {where[:120]})" if 300 <= status < 400 and where else ""
+        raise _mistake(
+            "the token endpoint was not found", reply, moved, ["base_url", "token_path"], with_error=False
+        )
+    if not 400 <= status < 500:
+        return
+    error = _error_code(reply)
+    if status == 415:
+        settings = ["credentials_in"]
+    elif error in PARAMS_ERRORS:
+        settings = ["token_params"]
+    elif error == "invalid_request":
+        settings = ["token_params", "credentials_in"]
+    else:
+        settings = ["credentials"]
+    raise _mistake("the configured login was refused", reply, "", settings)
+
+
+def _usable(reply: requests.Response, sent_at: float, received_at: float) -> Issued | None:
+    """The login's token where the checks can use it; where they cannot, they say why themselves."""
+    try:
+        token = token_of(reply)
+    except ContractViolation:
+        return None
+    return Issued(token, announced_lifetime(json_body(reply)), sent_at, received_at)
+
+
+def _error_code(reply: requests.Response) -> str | None:
+    body = json_body(reply)
+    error = body.get("error") if isinstance(body, dict) else None
+    return error if isinstance(error, str) else None
+
+
+def _answer(reply: requests.Response, with_error: bool) -> str:
+    """`400 Bad Request, error=invalid_grant ("…")`: the status and the error, short and redacted."""
+    text = status_text(reply)
+    body = json_body(reply)
+    error = _error_code(reply) if with_error else None
+    if error:
+        text += f", error={error[:40]}"
+        description = body.get("error_description") if isinstance(body, dict) else None
+        if isinstance(description, str) and description:
+            short = " ".join(description.split())
+            text += f' ("{short[:DESCRIPTION_LIMIT]}{"…" if len(short) > DESCRIPTION_LIMIT else ""}")'
+    return text
+
+
+def _mistake(
+    what: str, reply: requests.Response, context: str, settings: list[str], *, with_error: bool = True
+) -> SettingsMistake:
+    request = reply.request
+    check = " and ".join(SETTING[name] for name in settings)
+    line = f"{what}: {request.method} {request.url} answered {_answer(reply, with_error)}"
+    line += f" {context.strip()}" if context.strip() else ""
+    return SettingsMistake(redact(" ".join(f"{line}; check {check}".split())))
+
+
+def check_live_settings(settings: ContractSettings, now: Callable[[], float] = time.monotonic) -> Preflight:
+    """The pre-flight of a live target, on a client of its own: what `check` and `compare` run first."""
+    if settings.base_url is None or settings.username is None or settings.password is None:
+        raise ValueError("the pre-flight of a live target needs its base URL and credentials")
+    login = Login(
+        settings.token_path,
+        settings.credentials_in,
+        settings.token_params,
+        settings.username,
+        settings.password,
+    )
+    client = ContractClient(settings.base_url, timeout=settings.timeout)
+    try:
+        return preflight(client, login, settings.protected_path or "/", now)
+    finally:
+        client.close()
