@@ -18,6 +18,7 @@ import requests
 from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.validators import extend
 
+from .challenges import cache_directives, challenge_params, challenge_schemes
 from .redaction import redact
 from .schemas import token_response_schema
 
@@ -29,8 +30,15 @@ __all__ = [
     "carries_token",
     "describe",
     "expect",
+    "expect_400_or_401",
+    "expect_accepted",
+    "expect_bearer_challenge",
+    "expect_invalid_token_error",
+    "expect_no_store",
+    "expect_pragma_no_cache",
     "expect_refused",
     "expect_schema",
+    "expect_token_response",
     "json_body",
     "media_type",
     "status_text",
@@ -181,3 +189,95 @@ def expect_schema(clause: Clause, body: Any, field: str, response: requests.Resp
 
 class AdvisoryWarning(UserWarning):
     """A failed advisory (SHOULD-level) check, shown in the warnings summary unless --advisory=fail."""
+
+
+# Per-answer checks: one exchange in, a ContractViolation out when it breaks the clause. The suite's
+# tests call them on their probes; `authcontract load` calls them on every answer under load.
+
+TOKEN_FIELDS = ("token_type", "access_token", "expires_in")
+JSON = "application/json"
+
+
+def expect_token_response(clause: Clause, response: requests.Response) -> None:
+    """A login answer: 2xx, Content-Type application/json (any charset), a JSON object with the token
+    fields."""
+    body = json_body(response)
+    missing = [name for name in TOKEN_FIELDS if not isinstance(body, dict) or name not in body]
+    expect(
+        clause,
+        200 <= response.status_code < 300 and media_type(response) == JSON and not missing,
+        expected=f"2xx, Content-Type {JSON} (any charset), a JSON object with {', '.join(TOKEN_FIELDS)}",
+        actual=f"{status_text(response)}, Content-Type {response.headers.get('Content-Type')!r}"
+        + (f", body is not a JSON object with {', '.join(missing)}" if missing else ""),
+        responses=[response],
+    )
+
+
+def expect_accepted(clause: Clause, response: requests.Response, sent: str) -> None:
+    """The protected path opens: any 2xx, 204 included."""
+    expect(
+        clause,
+        200 <= response.status_code < 300,
+        expected=f"{sent}: any 2xx",
+        actual=status_text(response),
+        responses=[response],
+    )
+
+
+def expect_no_store(clause: Clause, response: requests.Response) -> None:
+    """A token response carries `Cache-Control: no-store` (RFC 6749 §5.1)."""
+    header = response.headers.get("Cache-Control", "")
+    expect(
+        clause,
+        "no-store" in cache_directives(header),
+        expected="Cache-Control with the no-store directive",
+        actual=f"Cache-Control: {header!r}" if header else "no Cache-Control header",
+        responses=[response],
+    )
+
+
+def expect_pragma_no_cache(clause: Clause, response: requests.Response) -> None:
+    """A token response carries `Pragma: no-cache` (RFC 6749 §5.1, a SHOULD today)."""
+    header = response.headers.get("Pragma", "")
+    expect(
+        clause,
+        "no-cache" in cache_directives(header),
+        expected="Pragma: no-cache",
+        actual=f"Pragma: {header!r}" if header else "no Pragma header",
+        responses=[response],
+    )
+
+
+def expect_bearer_challenge(clause: Clause, response: requests.Response, sent: str) -> None:
+    """A 401 of the protected path carries `WWW-Authenticate` with the Bearer scheme; other statuses pass."""
+    header = response.headers.get("WWW-Authenticate", "")
+    expect(
+        clause,
+        response.status_code != 401 or "bearer" in challenge_schemes(header),
+        expected=f"{sent}: a 401 with WWW-Authenticate: Bearer …",
+        actual=f"401 with WWW-Authenticate: {header!r}" if header else "401 without WWW-Authenticate",
+        responses=[response],
+    )
+
+
+def expect_invalid_token_error(clause: Clause, response: requests.Response) -> None:
+    """A refused unknown token is answered with `error="invalid_token"` in the challenge."""
+    header = response.headers.get("WWW-Authenticate", "")
+    expect(
+        clause,
+        challenge_params(header).get("error") == "invalid_token",
+        expected='WWW-Authenticate: Bearer …, error="invalid_token"',
+        actual=f"{status_text(response)}, WWW-Authenticate: {header!r}",
+        responses=[response],
+    )
+
+
+def expect_400_or_401(clause: Clause, response: requests.Response, sent: str, note: str = "") -> None:
+    """A malformed request or token: 400 or 401, never 5xx (RFC 6750 §3.1)."""
+    expect(
+        clause,
+        response.status_code in (400, 401),
+        expected=f"{sent}: 400 or 401",
+        actual=status_text(response) + (f" ({note})" if note else ""),
+        responses=[response],
+    )

@@ -7,8 +7,18 @@ import re
 import pytest
 import requests
 
-from .challenges import cache_directives, capacity_bits, challenge_schemes
-from .checks import Clause, expect, json_body, media_type, status_text
+from .challenges import capacity_bits, challenge_schemes
+from .checks import (
+    Clause,
+    expect,
+    expect_400_or_401,
+    expect_accepted,
+    expect_bearer_challenge,
+    expect_no_store,
+    json_body,
+    media_type,
+    status_text,
+)
 from .client import ContractClient, authorization
 from .plugin import Target
 from .probes import Probes
@@ -30,14 +40,7 @@ def test_token_response_is_not_stored(clause: Clause, login_reply: requests.Resp
     Clause: RFC 6749 §5.1: "The authorization server MUST include the HTTP "Cache-Control" response
     header field with a value of "no-store" in any response containing tokens".
     """
-    header = login_reply.headers.get("Cache-Control", "")
-    expect(
-        clause,
-        "no-store" in cache_directives(header),
-        expected="Cache-Control with the no-store directive",
-        actual=f"Cache-Control: {header!r}" if header else "no Cache-Control header",
-        responses=[login_reply],
-    )
+    expect_no_store(clause, login_reply)
 
 
 def _is_error_code(value: object) -> bool:
@@ -71,16 +74,8 @@ def test_protected_401_has_bearer_challenge(clause: Clause, probes: Probes) -> N
     or does not contain an access token that enables access to the protected resource, the resource
     server MUST include the HTTP "WWW-Authenticate" response header field"; its scheme is Bearer.
     """
-    refusals = probes.protected_refusals()
-    for name, response in refusals.items():
-        header = response.headers.get("WWW-Authenticate", "")
-        expect(
-            clause,
-            response.status_code != 401 or "bearer" in challenge_schemes(header),
-            expected=f"{name}: a 401 with WWW-Authenticate: Bearer …",
-            actual=f"401 with WWW-Authenticate: {header!r}" if header else "401 without WWW-Authenticate",
-            responses=[response],
-        )
+    for name, response in probes.protected_refusals().items():
+        expect_bearer_challenge(clause, response, name)
 
 
 def test_every_401_has_a_challenge(clause: Clause, probes: Probes) -> None:
@@ -109,13 +104,7 @@ def test_scheme_is_case_insensitive(
     scheme"; RFC 6750 §2.1 defines the scheme as "Bearer".
     """
     response = contract_client.get(contract_target.protected_path, auth=authorization(token, scheme="bearer"))
-    expect(
-        clause,
-        200 <= response.status_code < 300,
-        expected="Authorization: bearer <fresh token>: any 2xx",
-        actual=status_text(response),
-        responses=[response],
-    )
+    expect_accepted(clause, response, "Authorization: bearer <fresh token>")
 
 
 def test_bearer_without_token_is_refused(clause: Clause, probes: Probes) -> None:
@@ -124,14 +113,7 @@ def test_bearer_without_token_is_refused(clause: Clause, probes: Probes) -> None
     Clause: RFC 6750 §3.1: a request missing a required parameter or otherwise malformed is
     invalid_request (400), a request lacking credentials gets 401.
     """
-    response = probes.bearer_without_token
-    expect(
-        clause,
-        response.status_code in (400, 401),
-        expected="Authorization: Bearer (no token): 400 or 401",
-        actual=status_text(response),
-        responses=[response],
-    )
+    expect_400_or_401(clause, probes.bearer_without_token, "Authorization: Bearer (no token)")
 
 
 def test_malformed_token_is_refused(clause: Clause, probes: Probes) -> None:
@@ -141,13 +123,8 @@ def test_malformed_token_is_refused(clause: Clause, probes: Probes) -> None:
     invalid_token (401).
     """
     for name, response in probes.malformed.items():
-        expect(
-            clause,
-            response.status_code in (400, 401),
-            expected=f"a malformed token ({name}): 400 or 401",
-            actual=f"{status_text(response)} (all: {_listing(probes.malformed)})",
-            responses=[response],
-        )
+        listing = f"all: {_listing(probes.malformed)}"
+        expect_400_or_401(clause, response, f"a malformed token ({name})", listing)
 
 
 def test_token_carries_128_bits(clause: Clause, token: Secret) -> None:
