@@ -16,6 +16,7 @@ EXTRAS = {
     "suite": ("the contract suite, `authcontract check` and `compare`", ("schemathesis", "hypothesis")),
     "serve": ("the granian server (`make run`, `mockserver`, `authcontract mock`)", ("granian",)),
     "redis": ("the Redis store (--store redis://)", ("redis",)),
+    "load": ("`authcontract load`, the contract checked under Locust's load", ("locust",)),
 }
 
 
