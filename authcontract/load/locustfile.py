@@ -34,7 +34,7 @@ from locust.runners import MasterRunner, WorkerRunner
 
 # absolute imports: `locust -f` loads this file by its path, outside its package
 from authcontract.load import judge
-from authcontract.load.clauses import info
+from authcontract.load.clauses import CLAUSES, info
 from authcontract.load.report import build_summary, render_text
 from authcontract.load.violations import EXIT_NO_VERDICT, TokenLedger, ViolationLog, fingerprint
 from contract_tests.checks import carries_token, json_body
@@ -82,6 +82,8 @@ class _Run:
             sys.exit(EXIT_NO_VERDICT)
         if self.settings.base_url and not environment.host:
             environment.host = self.settings.base_url
+        for clause_id in CLAUSES:
+            info(clause_id)  # read the suite's tests now, not in the first user's greenlet under load
         runner = environment.runner
         if isinstance(runner, WorkerRunner):
             self.log = ViolationLog(f"worker {runner.client_id}")
