@@ -1,4 +1,4 @@
-"""The `authcontract` command: `mock`, `check` and `compare`, for QA and CI, no Python needed.
+"""The `authcontract` command: `mock`, `check`, `compare` and `load`, for QA and CI, no Python needed.
 
 `mock` hands its arguments to the mock's own command line (`python -m mockserver`), so its flags
 and help are the mock's. The others import what they need only when chosen: `authcontract mock`
@@ -8,6 +8,7 @@ starts no pytest, `authcontract check` no Flask of its own.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import sys
 from collections.abc import Sequence
@@ -27,11 +28,13 @@ COMMANDS = {
     "mock": "serve the mock: `python -m mockserver` and its flags (see `authcontract mock --help`)",
     "check": "run the contract suite against a platform (or the bundled mock); print checks and a verdict",
     "compare": "send the same probes to the bundled mock and a platform; show where their answers differ",
+    "load": "load a platform (or the bundled mock) with Locust; judge every answer by the contract's clauses",
 }
 
 
 def build_parser() -> argparse.ArgumentParser:
     from . import check, compare
+    from .load import command as load
 
     parser = argparse.ArgumentParser(
         prog="authcontract",
@@ -46,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_arguments(
         commands.add_parser("compare", help=COMMANDS["compare"], description=COMMANDS["compare"])
     )
+    load.add_arguments(commands.add_parser("load", help=COMMANDS["load"], description=COMMANDS["load"]))
     return parser
 
 
@@ -59,11 +63,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         for module in SUITE_MODULES:
             require(module, "suite")
+        if args.command == "load":
+            _require_locust()
     except MissingExtra as missing:
         print(f"authcontract {args.command}: {missing}", file=sys.stderr)
         return 2
     streams = {"environ": os.environ, "stdin": sys.stdin, "out": sys.stdout, "err": sys.stderr}
     try:
+        if args.command == "load":
+            from .load.command import run_load
+
+            return run_load(args, **streams)
         if args.command == "check":
             from .check import run_check
 
@@ -76,3 +86,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EOFError:  # Ctrl-D, or no more input, at a credentials prompt
         sys.stderr.write(f"authcontract {args.command}: no answer at the credentials prompt: no verdict\n")
     return INTERRUPTED
+
+
+def _require_locust() -> None:
+    """Locust is looked for, not imported: importing it monkey-patches this process with gevent."""
+    if importlib.util.find_spec("locust") is None:
+        require("locust", "load")

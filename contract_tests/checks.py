@@ -18,6 +18,7 @@ import requests
 from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.validators import extend
 
+from .challenges import cache_directives, challenge_params, challenge_schemes
 from .redaction import keep, redact
 from .schemas import token_response_schema
 
@@ -29,10 +30,17 @@ __all__ = [
     "carries_token",
     "describe",
     "expect",
+    "expect_accepted",
+    "expect_bearer_challenge",
+    "expect_invalid_token_error",
+    "expect_no_store",
+    "expect_pragma_no_cache",
     "expect_refused",
     "expect_schema",
+    "expect_token_response",
     "is_refusal",
     "json_body",
+    "lacks_bearer_challenge",
     "media_type",
     "status_text",
 ]
@@ -189,3 +197,97 @@ def expect_schema(clause: Clause, body: Any, field: str, response: requests.Resp
 
 class AdvisoryWarning(UserWarning):
     """A failed advisory (SHOULD-level) check, shown in the warnings summary unless --advisory=fail."""
+
+
+# Per-answer checks: one exchange in, a ContractViolation out when it breaks the clause. The suite's
+# tests call them on their probes; `authcontract load` calls them on every answer under load.
+
+TOKEN_FIELDS = ("token_type", "access_token", "expires_in")
+JSON = "application/json"
+
+
+def expect_token_response(clause: Clause, response: requests.Response) -> None:
+    """A login answer: 2xx, Content-Type application/json (any charset), a JSON object with the token
+    fields."""
+    body = json_body(response)
+    missing = [name for name in TOKEN_FIELDS if not isinstance(body, dict) or name not in body]
+    expect(
+        clause,
+        200 <= response.status_code < 300 and media_type(response) == JSON and not missing,
+        expected=f"2xx, Content-Type {JSON} (any charset), a JSON object with {', '.join(TOKEN_FIELDS)}",
+        actual=f"{status_text(response)}, Content-Type {response.headers.get('Content-Type')!r}"
+        + (f", body is not a JSON object with {', '.join(missing)}" if missing else ""),
+        responses=[response],
+    )
+
+
+def expect_accepted(clause: Clause, response: requests.Response, sent: str) -> None:
+    """The protected path opens: any 2xx, 204 included."""
+    expect(
+        clause,
+        200 <= response.status_code < 300,
+        expected=f"{sent}: any 2xx",
+        actual=status_text(response),
+        responses=[response],
+    )
+
+
+def expect_no_store(clause: Clause, response: requests.Response) -> None:
+    """A token response carries `Cache-Control: no-store` (RFC 6749 §5.1)."""
+    header = response.headers.get("Cache-Control", "")
+    expect(
+        clause,
+        "no-store" in cache_directives(header),
+        expected="Cache-Control with the no-store directive",
+        actual=f"Cache-Control: {header!r}" if header else "no Cache-Control header",
+        responses=[response],
+    )
+
+
+def expect_pragma_no_cache(clause: Clause, response: requests.Response) -> None:
+    """A token response carries `Pragma: no-cache` (RFC 6749 §5.1, a SHOULD today)."""
+    header = response.headers.get("Pragma", "")
+    expect(
+        clause,
+        "no-cache" in cache_directives(header),
+        expected="Pragma: no-cache",
+        actual=f"Pragma: {header!r}" if header else "no Pragma header",
+        responses=[response],
+    )
+
+
+def lacks_bearer_challenge(response: requests.Response) -> bool:
+    """A refusal of the protected path, whatever its status, without a Bearer challenge (RFC 6750 §3)."""
+    return is_refusal(response) and "bearer" not in challenge_schemes(
+        response.headers.get("WWW-Authenticate", "")
+    )
+
+
+def challenge_text(response: requests.Response) -> str:
+    header = response.headers.get("WWW-Authenticate")
+    challenge = f"WWW-Authenticate: {header!r}" if header else "no WWW-Authenticate"
+    return f"{status_text(response)}, {challenge}"
+
+
+def expect_bearer_challenge(clause: Clause, response: requests.Response, sent: str) -> None:
+    """A refusal of the protected path carries `WWW-Authenticate` with the Bearer scheme, whatever its
+    status; a 2xx or a 5xx is judged by the contract clauses."""
+    expect(
+        clause,
+        not lacks_bearer_challenge(response),
+        expected=f"{sent}: a refusal with WWW-Authenticate: Bearer …, whatever its status",
+        actual=challenge_text(response),
+        responses=[response],
+    )
+
+
+def expect_invalid_token_error(clause: Clause, response: requests.Response) -> None:
+    """A refused unknown token is answered with `error="invalid_token"` in the challenge."""
+    header = response.headers.get("WWW-Authenticate", "")
+    expect(
+        clause,
+        challenge_params(header).get("error") == "invalid_token",
+        expected='WWW-Authenticate: Bearer …, error="invalid_token"',
+        actual=f"{status_text(response)}, WWW-Authenticate: {header!r}",
+        responses=[response],
+    )

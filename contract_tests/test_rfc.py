@@ -11,8 +11,17 @@ import re
 import pytest
 import requests
 
-from .challenges import cache_directives, capacity_bits, challenge_schemes
-from .checks import Clause, expect, is_refusal, json_body, media_type, status_text
+from .challenges import capacity_bits, challenge_schemes
+from .checks import (
+    Clause,
+    challenge_text,
+    expect,
+    expect_no_store,
+    json_body,
+    lacks_bearer_challenge,
+    media_type,
+    status_text,
+)
 from .probes import Probes
 from .redaction import Secret
 
@@ -28,14 +37,7 @@ def test_token_response_is_not_stored(clause: Clause, login_reply: requests.Resp
     Clause: RFC 6749 §5.1: "The authorization server MUST include the HTTP "Cache-Control" response
     header field with a value of "no-store" in any response containing tokens".
     """
-    header = login_reply.headers.get("Cache-Control", "")
-    expect(
-        clause,
-        "no-store" in cache_directives(header),
-        expected="Cache-Control with the no-store directive",
-        actual=f"Cache-Control: {header!r}" if header else "no Cache-Control header",
-        responses=[login_reply],
-    )
+    expect_no_store(clause, login_reply)
 
 
 def _is_error_code(value: object) -> bool:
@@ -82,22 +84,15 @@ def test_every_refusal_has_a_bearer_challenge(clause: Clause, probes: Probes) ->
     lacking = {
         name: response
         for name, response in probes.protected_refusals().items()
-        if is_refusal(response)
-        and "bearer" not in challenge_schemes(response.headers.get("WWW-Authenticate", ""))
+        if lacks_bearer_challenge(response)
     }
     expect(
         clause,
         not lacking,
         expected=f"{', '.join(lacking)}: a refusal with WWW-Authenticate: Bearer …, whatever its status",
-        actual="; ".join(f"{name}: {_challenge_text(response)}" for name, response in lacking.items()),
+        actual="; ".join(f"{name}: {challenge_text(response)}" for name, response in lacking.items()),
         responses=list(lacking.values())[:1],
     )
-
-
-def _challenge_text(response: requests.Response) -> str:
-    header = response.headers.get("WWW-Authenticate")
-    challenge = f"WWW-Authenticate: {header!r}" if header else "no WWW-Authenticate"
-    return f"{status_text(response)}, {challenge}"
 
 
 def test_every_401_has_a_challenge(clause: Clause, probes: Probes) -> None:

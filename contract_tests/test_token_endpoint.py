@@ -8,7 +8,15 @@ import pytest
 import requests
 
 from . import expiry as expiry_module
-from .checks import Clause, carries_token, expect, expect_schema, json_body, media_type, status_text
+from .checks import (
+    Clause,
+    carries_token,
+    expect,
+    expect_schema,
+    expect_token_response,
+    json_body,
+    status_text,
+)
 from .client import ContractClient
 from .login import Login, token_of
 from .probes import Probes
@@ -26,16 +34,7 @@ def test_login_answers_json_token(clause: Clause, login_reply: requests.Response
     Clause: platform docs, "How to get an access token": "The response you receive from this request is
     a JSON body which includes your access token", with the fields token_type, access_token, expires_in.
     """
-    body = json_body(login_reply)
-    missing = [name for name in TOKEN_FIELDS if not isinstance(body, dict) or name not in body]
-    expect(
-        clause,
-        200 <= login_reply.status_code < 300 and media_type(login_reply) == JSON and not missing,
-        expected=f"2xx, Content-Type {JSON} (any charset), a JSON object with {', '.join(TOKEN_FIELDS)}",
-        actual=f"{status_text(login_reply)}, Content-Type {login_reply.headers.get('Content-Type')!r}"
-        + (f", body is not a JSON object with {', '.join(missing)}" if missing else ""),
-        responses=[login_reply],
-    )
+    expect_token_response(clause, login_reply)
 
 
 def test_token_type_is_bearer(clause: Clause, login_reply: requests.Response) -> None:

@@ -17,6 +17,7 @@ EXTRAS = {
     "serve": ("the granian server (`make run`, `mockserver`, `authcontract mock`)", ("granian",)),
     "redis": ("the Redis store (--store redis://)", ("redis",)),
     "tls": ("HTTPS under a test CA made at start (--tls)", ("trustme",)),
+    "load": ("`authcontract load`, the contract checked under Locust's load", ("locust",)),
 }
 
 

@@ -28,12 +28,12 @@ def test_bad_flags_are_the_mocks_one_line_error(capsys: pytest.CaptureFixture) -
     assert error.count("\n") == 1
 
 
-def test_the_help_lists_the_three_commands(capsys: pytest.CaptureFixture) -> None:
+def test_the_help_lists_the_commands(capsys: pytest.CaptureFixture) -> None:
     with pytest.raises(SystemExit) as stopped:
         main(["--help"])
     assert stopped.value.code == 0
     out = capsys.readouterr().out
-    assert re.findall(r"^    (\w+) ", out, re.MULTILINE) == ["mock", "check", "compare"]
+    assert re.findall(r"^    (\w+) ", out, re.MULTILINE) == ["mock", "check", "compare", "load"]
 
 
 def _free_port() -> int:
