@@ -1,6 +1,7 @@
-"""The examples of the ecosystem section run as written: plugin, command line, workflow.
+"""The documentation's examples run as written (plugin, command line, workflow), the README's quick
+starts among them, and the documentation site builds with `mkdocs build --strict`.
 
-They are read from README.md, between their `example:` markers.
+Examples are read from README.md or docs/, between their `example:` markers (tests/documents.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pytest
 
 from mockserver import MockServer, Settings
 
+from ..documents import block
 from . import SUBPROCESS_TIMEOUT
 
 pytest_plugins = ["pytester"]
@@ -26,21 +28,14 @@ BIN = Path(sys.executable).parent
 STAGING = "https://staging.example.com"
 
 
-def document() -> Path:
-    return ROOT / "README.md"
-
-
 def example(name: str) -> str:
-    text = document().read_text(encoding="utf-8")
-    pattern = rf"<!-- example:{name}:start -->\n```\w*\n(.*?)```\n<!-- example:{name}:end -->"
-    match = re.search(pattern, text, re.DOTALL)
-    assert match, f"{document().name} has no {name} example"
-    return match.group(1)
+    return block(f"example:{name}")
 
 
-def test_the_plugin_example_runs_in_a_downstream_project(pytester: pytest.Pytester) -> None:
+@pytest.mark.parametrize("name", ["plugin", "quickstart-plugin"])
+def test_the_plugin_example_runs_in_a_downstream_project(pytester: pytest.Pytester, name: str) -> None:
     pytester.makeconftest(example("plugin-conftest"))
-    source = example("plugin")
+    source = example(name)
     pytester.makepyfile(test_example=source)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=SUBPROCESS_TIMEOUT)
     result.assert_outcomes(passed=len(re.findall(r"^def test_", source, re.MULTILINE)))
@@ -68,8 +63,9 @@ def test_the_check_example_checks_the_bundled_mock(tmp_path: Path) -> None:
     assert (tmp_path / "reports" / "mock.html").is_file()
 
 
-def test_the_live_example_checks_and_compares_a_platform(tmp_path: Path) -> None:
-    script = example("check-live")
+@pytest.mark.parametrize("name", ["check-live", "quickstart-qa"])
+def test_the_live_example_checks_and_compares_a_platform(tmp_path: Path, name: str) -> None:
+    script = example(name)
     assert STAGING in script
     with MockServer(Settings(log_requests=False)) as platform:  # the platform of this test: a mock
         url = platform.url
@@ -78,7 +74,8 @@ def test_the_live_example_checks_and_compares_a_platform(tmp_path: Path) -> None
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"PASS: {url} keeps the contract" in result.stdout
     assert "SAME: 0 of 11 probes answered differently" in result.stdout
-    assert (tmp_path / "reports" / "staging.html").is_file()
+    assert (tmp_path / "reports" / "staging.xml").is_file()
+    assert ("--html" in script) == (tmp_path / "reports" / "staging.html").is_file()
     assert "demo-password" not in result.stdout + result.stderr
 
 
@@ -92,8 +89,9 @@ def _actionlint(project: Path, workflow: str) -> subprocess.CompletedProcess[str
     return subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=60, check=False)
 
 
-def test_the_workflow_example_passes_actionlint_against_the_real_action(tmp_path: Path) -> None:
-    workflow = example("workflow")
+@pytest.mark.parametrize("name", ["workflow", "quickstart-ci"])
+def test_the_workflow_example_passes_actionlint_against_the_real_action(tmp_path: Path, name: str) -> None:
+    workflow = example(name)
     # pinned to this release's tag, never a moving branch
     uses = f"your-org/authcontract/.github/actions/contract-check@v{version('authcontract')}"
     assert uses in workflow
@@ -104,3 +102,28 @@ def test_the_workflow_example_passes_actionlint_against_the_real_action(tmp_path
     assert result.returncode == 0, result.stdout + result.stderr
     # and the action's inputs were checked: a misspelt one is caught
     assert _actionlint(tmp_path, local.replace("protected-path:", "protected_path:")).returncode == 1
+
+
+def test_the_documentation_site_builds_strictly(tmp_path: Path) -> None:
+    """Every page in the nav, every link and anchor between pages resolves: a warning fails the build."""
+    mkdocs = shutil.which("mkdocs", path=str(BIN))
+    assert mkdocs is not None, "mkdocs comes with the dev extras"
+    result = subprocess.run(
+        [mkdocs, "build", "--strict", "--site-dir", str(tmp_path / "site")],
+        cwd=ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    pages = {path.name for path in (ROOT / "docs").glob("*.md")}
+    built = {path.parent.name + ".md" for path in (tmp_path / "site").glob("*/index.html")}
+    assert pages - {"index.md"} <= built, pages - built
+
+
+def test_the_readme_fits_in_two_screens() -> None:
+    """What it is, install, the two commands, three quick starts, the way to the reference."""
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    assert len(lines) <= 120, len(lines)
