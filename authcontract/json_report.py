@@ -97,12 +97,13 @@ def drift_document(compared: list[Difference], target: str, exit_status: int) ->
             }
         )
     found = [item for item in compared if not item.same]
-    verdict = {
-        "result": "drift" if found else "same",
-        "line": summary_line(found, len(probes)),
-        "counts": {"probes": len(probes), "differing_probes": sum(not p["same"] for p in probes)},
+    counts = {
+        "probes": len(probes),
+        "differing_probes": sum(not probe["same"] for probe in probes),
+        "differences": len(found),
     }
-    verdict["counts"]["differences"] = len(found)
+    line = summary_line(found, len(probes))
+    verdict = {"result": "drift" if found else "same", "line": line, "counts": counts}
     return {
         **_head("compare", target, exit_status),
         "mock": "the bundled mock",
