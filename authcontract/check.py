@@ -49,6 +49,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add("-k", dest="keyword", metavar="EXPR", help="run only the checks matching this pytest -k expression")
     add("--junitxml", type=Path, metavar="FILE", help="write a JUnit XML report (redacted)")
     add("--html", type=Path, metavar="FILE", help="write a self-contained HTML report (redacted)")
+    add(
+        "--json",
+        type=Path,
+        metavar="FILE",
+        help="write a JSON report for scripts (redacted; docs/results.md)",
+    )
 
 
 def _settings(
@@ -95,6 +101,38 @@ def environment(
 def run_check(
     args: argparse.Namespace, *, environ: Mapping[str, str], stdin: IO[str], out: IO[str], err: IO[str]
 ) -> int:
+    target = args.base_url or environ.get("CONTRACT_BASE_URL") or "the bundled mock"
+    try:
+        return _check(args, environ=environ, stdin=stdin, out=out, err=err)
+    except KeyboardInterrupt:  # the command's main() says so in one line; the JSON report says it too
+        _write_stopped(args, target, "interrupted (Ctrl-C): no verdict")
+        raise
+    except EOFError:
+        _write_stopped(args, target, "no answer at the credentials prompt: no verdict")
+        raise
+
+
+def _write_stopped(args: argparse.Namespace, target: str, line: str) -> None:
+    """The --json report of a run that reached no verdict: the line it printed, and exit status 2."""
+    if args.json is not None:
+        from contract_tests.redaction import redact
+
+        from .json_report import stopped_document, write_json
+
+        write_json(args.json, stopped_document("check", target, line, EXIT_NO_VERDICT), redact)
+
+
+def _no_verdict(args: argparse.Namespace, target: str, line: str, err: IO[str]) -> int:
+    from contract_tests.redaction import redact
+
+    err.write(f"authcontract check: {redact(line)}\n")
+    _write_stopped(args, target, line)
+    return EXIT_NO_VERDICT
+
+
+def _check(
+    args: argparse.Namespace, *, environ: Mapping[str, str], stdin: IO[str], out: IO[str], err: IO[str]
+) -> int:
     from contract_tests.redaction import redact, register
 
     env = environment(args.base_url, args.profile, environ, stdin)
@@ -103,15 +141,13 @@ def run_check(
     if settings is not None:
         problem = preflight_problem(settings)
     if problem is not None:
-        err.write(f"authcontract check: {redact(problem)}\n")
-        return EXIT_NO_VERDICT
+        return _no_verdict(args, target, problem, err)
     with tempfile.TemporaryDirectory(prefix="authcontract-") as name:
         work = Path(name)
         run_suite(suite_command(args, work), env, work, err)
         summary = read_summary(work, target)
         if summary.stopped:  # a settings mistake the suite found, or an interruption: one line, no table
-            err.write(f"authcontract check: {redact(summary.stopped.removeprefix(SUITE_PREFIX))}\n")
-            return EXIT_NO_VERDICT
+            return _no_verdict(args, target, summary.stopped.removeprefix(SUITE_PREFIX), err)
         if not summary.complete:
             tail = (work / "stdout.txt").read_text(encoding="utf-8").strip().splitlines()[-15:]
             err.write(redact("\n".join(tail)) + "\n")
@@ -120,4 +156,9 @@ def run_check(
     if args.html is not None:
         args.html.parent.mkdir(parents=True, exist_ok=True)
         args.html.write_text(render_html(summary, redact), encoding="utf-8")
-    return {"pass": 0, "fail": 1}.get(summary.status, EXIT_NO_VERDICT)
+    status = {"pass": 0, "fail": 1}.get(summary.status, EXIT_NO_VERDICT)
+    if args.json is not None:
+        from .json_report import check_document, write_json
+
+        write_json(args.json, check_document(summary, status), redact)
+    return status

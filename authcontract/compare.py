@@ -7,6 +7,7 @@ is started here, on a free loopback port, with the demo user, or with the settin
 platform gets `check`'s pre-flight (contract_tests/preflight.py): credentials it refuses, a wrong
 token path or protected path, or no answer is one line, the same as `check` prints. Exit status:
 0 the same, 1 drift, 2 no comparison (bad settings, a settings mistake, unreachable platform).
+`--json`, `--junitxml` and `--html` keep the comparison (or the no-comparison line) as files.
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ if TYPE_CHECKING:
     from contract_tests.redaction import Secret
     from contract_tests.settings import ContractSettings
 
+    from .drift import Difference
+    from .junit import Case
     from .observe import Side
 
-__all__ = ["add_arguments", "observations", "run_compare"]
+__all__ = ["add_arguments", "add_report_arguments", "observations", "run_compare"]
 
 MOCK_USER = ("demo", "demo-password")
 MOCK_LOGIN_PATH = "/authorization"
@@ -44,6 +47,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="/me",
         help="the mock's counterpart of --protected-path (default /me)",
     )
+    add_report_arguments(parser)
+
+
+def add_report_arguments(parser: argparse.ArgumentParser) -> None:
+    for flag, what in (("--json", "JSON"), ("--junitxml", "JUnit XML"), ("--html", "self-contained HTML")):
+        parser.add_argument(flag, type=Path, metavar="FILE", help=f"write the drift as {what} (redacted)")
 
 
 def observations(side: Side) -> dict[str, dict[str, str]]:
@@ -79,10 +88,10 @@ def _side(
 
 
 def _compare(settings: ContractSettings, args: argparse.Namespace, out: IO[str]) -> int:
-    from contract_tests.redaction import Secret, redact
+    from contract_tests.redaction import Secret, keep, redact
     from mockserver import MockServer, load_settings
 
-    from .drift import differences, render_drift
+    from .drift import compare_facts, render_drift
     from .observe import PROBES
 
     base_url, username, password, path = (
@@ -106,9 +115,67 @@ def _compare(settings: ContractSettings, args: argparse.Namespace, out: IO[str])
         finally:
             mock_side.client.close()
             platform.client.close()
-    found = differences(mock_seen, platform_seen)
+    for probe in PROBES:  # the probes' names are our words: a password `password` does not mask them
+        keep(probe.name)
+    compared = compare_facts(mock_seen, platform_seen)
+    found = [item for item in compared if not item.same]
     out.write(redact(render_drift(found, len(PROBES), base_url)) + "\n")
-    return 1 if found else 0
+    status = 1 if found else 0
+    _write_reports(args, base_url, status, compared)
+    return status
+
+
+def _write_reports(
+    args: argparse.Namespace, target: str, status: int, compared: list[Difference], stopped: str = ""
+) -> None:
+    """The files asked for: the comparison, or (no `compared`) the line that says why there is none."""
+    from contract_tests.redaction import redact
+
+    from .drift import probe_names, summary_line
+    from .html_report import render_drift_html
+    from .json_report import drift_document, public_target, stopped_document, write_json
+    from .junit import write_junit
+
+    target = public_target(target)  # never a user or password written into the URL
+    found = [item for item in compared if not item.same]
+    line = summary_line(found, len(probe_names(compared))) if compared else stopped
+    if args.json is not None:
+        document = (
+            drift_document(compared, target, status)
+            if compared
+            else stopped_document("compare", target, line, status)
+        )
+        write_json(args.json, document, redact)
+    if args.junitxml is not None:
+        write_junit(args.junitxml, "authcontract compare", _cases(compared) or [_stopped_case(line)], redact)
+    if args.html is not None:
+        args.html.parent.mkdir(parents=True, exist_ok=True)
+        args.html.write_text(render_drift_html(compared, target, line, redact), encoding="utf-8")
+
+
+def _cases(compared: list[Difference]) -> list[Case]:
+    """One testcase per probe: failed where the platform's answer differs, listing each difference."""
+    from .drift import probe_names
+    from .junit import Case
+
+    cases = []
+    for name in probe_names(compared):
+        aspects = [item for item in compared if item.probe == name]
+        lines = [
+            f"{item.fact}: mock {item.mock} | platform {item.platform}"
+            + (f" ({item.kind}{': ' + item.why if item.why else ''})" if not item.same else "")
+            for item in aspects
+        ]
+        differing = [item.fact for item in aspects if not item.same]
+        failure = f"{len(differing)} differences: {', '.join(differing)}" if differing else None
+        cases.append(Case("compare", name, "\n".join(lines), failure=failure))
+    return cases
+
+
+def _stopped_case(line: str) -> Case:
+    from .junit import Case
+
+    return Case("compare", "comparison", line, error=line)
 
 
 def run_compare(
@@ -120,11 +187,20 @@ def run_compare(
 
     from .probe_client import Unreachable
 
-    env = environment(args.base_url, args.profile, environ, stdin)
-    options = {name: getattr(args, name) for name in PASSED_ON}
+    target = args.base_url or environ.get("CONTRACT_BASE_URL") or "the platform"
     try:
+        env = environment(args.base_url, args.profile, environ, stdin)
+        options = {name: getattr(args, name) for name in PASSED_ON}
         settings = load_settings(environ=env, options=options, profile=args.profile)
+        target = settings.base_url or target
         return _compare(settings, args, out)
     except (ConfigError, MockConfigError, ValueError, Unreachable) as error:
         err.write(f"authcontract compare: {redact(str(error))}\n")
-        return EXIT_NO_VERDICT
+        _write_reports(args, target, EXIT_NO_VERDICT, [], str(error))
+    except KeyboardInterrupt:  # main() says so in one line; the reports say it too
+        _write_reports(args, target, EXIT_NO_VERDICT, [], "interrupted (Ctrl-C): no verdict")
+        raise
+    except EOFError:
+        _write_reports(args, target, EXIT_NO_VERDICT, [], "no answer at the credentials prompt: no verdict")
+        raise
+    return EXIT_NO_VERDICT

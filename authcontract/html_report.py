@@ -1,4 +1,5 @@
-"""A self-contained HTML report of a contract run: the verdict, then the table of checks with their clauses.
+"""Self-contained HTML reports: a contract run (the verdict, then each check with its clause) and
+`compare`'s drift (each probe and aspect, mock beside platform).
 
 One file, inline CSS, no script and nothing fetched, so it can be attached to a CI run or mailed.
 Every value is redacted before it is escaped, so a secret cannot hide behind HTML escaping; the
@@ -11,10 +12,11 @@ import html
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from .drift import Difference
 from .results import CheckResult, Summary
 from .table import LABELS
 
-__all__ = ["render_html"]
+__all__ = ["render_drift_html", "render_html"]
 
 STYLE = """
 body { font: 14px/1.4 system-ui, sans-serif; margin: 2rem; color: #222; }
@@ -24,6 +26,7 @@ th { background: #f4f4f4; }
 pre { white-space: pre-wrap; margin: .3rem 0 0; font-size: 12px; }
 .passed { color: #176f2c; } .failed, .error { color: #b00020; } .warned { color: #8a5a00; }
 .skipped { color: #555; } .verdict { font-size: 1.2rem; font-weight: 600; }
+tr.differs { background: #fff4f4; }
 """
 
 
@@ -37,22 +40,51 @@ def _row(result: CheckResult, clean: Callable[[str], str]) -> str:
     )
 
 
-def render_html(summary: Summary, redact: Callable[[str], str]) -> str:
-    def clean(text: str) -> str:
-        return html.escape(redact(text))
-
-    verdict_class = "passed" if summary.passed else "failed"
-    rows = "\n".join(_row(result, clean) for result in summary.results)
+def _page(title: str, target: str, verdict: str, passed: bool, head: tuple[str, ...], rows: str) -> str:
+    """One page: `target` and `verdict` are redacted and escaped already, `rows` are escaped rows."""
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    heads = "".join(f"<th>{html.escape(name)}</th>" for name in head)
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>authcontract: contract checks</title>
+<html lang="en"><head><meta charset="utf-8"><title>authcontract: {html.escape(title.lower())}</title>
 <style>{STYLE}</style></head><body>
-<h1>Contract checks</h1>
-<p>Target: {clean(summary.target)}<br>Run: {when}</p>
-<p class="verdict {verdict_class}">{clean(summary.verdict())}</p>
-<table><thead><tr><th>Result</th><th>Level</th><th>Check</th><th>Clause</th><th>Time</th></tr></thead>
+<h1>{html.escape(title)}</h1>
+<p>Target: {target}<br>Run: {when}</p>
+<p class="verdict {"passed" if passed else "failed"}">{verdict}</p>
+<table><thead><tr>{heads}</tr></thead>
 <tbody>
 {rows}
 </tbody></table>
 </body></html>
 """
+
+
+def render_html(summary: Summary, redact: Callable[[str], str]) -> str:
+    def clean(text: str) -> str:
+        return html.escape(redact(text))
+
+    rows = "\n".join(_row(result, clean) for result in summary.results)
+    head = ("Result", "Level", "Check", "Clause", "Time")
+    return _page(
+        "Contract checks", clean(summary.target), clean(summary.verdict()), summary.passed, head, rows
+    )
+
+
+def render_drift_html(
+    compared: list[Difference], target: str, verdict: str, redact: Callable[[str], str]
+) -> str:
+    """Every aspect of every probe, the differing ones marked; `verdict` is compare's last line."""
+
+    def clean(text: str) -> str:
+        return html.escape(redact(text))
+
+    rows = []
+    for item in compared:
+        kind = "same" if item.same else f"{item.kind}: {item.why}" if item.why else str(item.kind)
+        rows.append(
+            f'<tr class="{"same" if item.same else "differs"}"><td>{clean(item.probe)}</td>'
+            f"<td>{clean(item.fact)}</td><td>{clean(item.mock)}</td><td>{clean(item.platform)}</td>"
+            f'<td class="{"passed" if item.same else "failed"}">{clean(kind)}</td></tr>'
+        )
+    head = ("Probe", "Aspect", "Mock", "Platform", "Compared")
+    passed = not any(not item.same for item in compared) and bool(compared)
+    return _page("Mock and platform compared", clean(target), clean(verdict), passed, head, "\n".join(rows))

@@ -2,8 +2,9 @@
 
 A fact is a short string: the status, a header reduced to what the contract cares about (media
 type, cache directives, the challenge's scheme, parameter names and error code), each JSON body
-member's type, and the values that are codes (`error`, `token_type`). Values that legitimately
-differ (tokens, realms, descriptions, dates) are reduced to their type or their presence.
+member's type, the values that are codes (`error`, `token_type`, as spelled), and a numeric
+`expires_in` (drift.py judges its range). Values that legitimately differ (tokens, realms,
+descriptions, dates) are reduced to their type or their presence.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from contract_tests.login import Login
 from contract_tests.probes import unknown_like
 from contract_tests.redaction import Secret
 
+from .drift import EXPIRES_IN
 from .probe_client import ProbeClient
 
 __all__ = ["PROBES", "Probe", "Side", "observe"]
@@ -105,13 +107,16 @@ def observe(response: requests.Response | None, body_fields: bool = True) -> dic
     body = json_body(response)
     if body_fields and isinstance(body, dict):
         facts.update({f"body.{key}": _value_fact(key, value) for key, value in body.items()})
+        lifetime = body.get("expires_in")
+        if isinstance(lifetime, int | float) and not isinstance(lifetime, bool):
+            facts[EXPIRES_IN] = f"{lifetime:g}"
     else:
         facts["body"] = "empty" if not response.content else "not JSON" if body is MISSING else "JSON"
     return facts
 
 
 def _value_fact(key: str, value: Any) -> str:
-    """A member's type; for codes (`error`, `token_type`, compared case-insensitively) also its value."""
+    """A member's type; for codes (`error`, `token_type`) also its value, as spelled."""
     if key in CODE_FIELDS and isinstance(value, str):
-        return f'string "{value.lower() if key == "token_type" else value}"'
+        return f'string "{value}"'
     return _type_of(value)

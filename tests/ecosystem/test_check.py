@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fcntl
 import html
+import json
 import os
 import re
 import select
@@ -24,6 +25,7 @@ from xml.etree import ElementTree
 
 import pytest
 
+import authcontract
 from mockserver import MockServer, Settings
 from tests.contract.mistakes import MISTAKES, Mistake
 from tests.contract.targets import FakeClock, Platform, platform_app, serve
@@ -63,9 +65,10 @@ def secret_forms(secret: str) -> set[str]:
     }
 
 
-def test_the_bundled_mock_passes_with_a_row_per_check_and_both_reports(tmp_path: Path) -> None:
+def test_the_bundled_mock_passes_with_a_row_per_check_and_its_reports(tmp_path: Path) -> None:
     junit, report = tmp_path / "reports" / "contract.xml", tmp_path / "reports" / "contract.html"
-    result = run("--junitxml", str(junit), "--html", str(report), env=_environment())
+    results = tmp_path / "reports" / "contract.json"
+    result = run("--junitxml", str(junit), "--html", str(report), "--json", str(results), env=_environment())
     assert result.returncode == 0, result.stdout + result.stderr
     suite = ElementTree.parse(junit).getroot().find("testsuite")  # noqa: S314 - written by the run above
     assert suite is not None
@@ -81,14 +84,34 @@ def test_the_bundled_mock_passes_with_a_row_per_check_and_both_reports(tmp_path:
     assert "<script" not in page
     assert "src=" not in page
     assert "href=" not in page
+    document = json.loads(results.read_text(encoding="utf-8"))
+    assert (document["command"], document["target"], document["exit_status"]) == (
+        "check",
+        "the bundled mock",
+        0,
+    )
+    assert document["version"] == authcontract.__version__
+    assert document["verdict"]["result"] == "pass"
+    assert document["verdict"]["line"] == result.stdout.rstrip().splitlines()[-1]
+    assert len(document["checks"]) == len(rows)
+    assert {check["status"] for check in document["checks"]} == {"passed"}
+    assert {check["tier"] for check in document["checks"]} == {"contract", "rfc", "advisory"}
+    no_store = next(
+        c for c in document["checks"] if c["title"].startswith("The token response carries `Cache")
+    )
+    assert no_store["tier"] == "rfc"
+    assert no_store["clause"].startswith("RFC 6749 §5.1: ")
+    assert no_store["id"].endswith("::" + no_store["name"])
+    assert no_store["message"] == ""
 
 
 def test_a_breaching_platform_fails_and_no_secret_reaches_any_output(tmp_path: Path) -> None:
     platform = LeakyPlatform()
-    junit, report = tmp_path / "contract.xml", tmp_path / "contract.html"
+    junit, report, results = tmp_path / "contract.xml", tmp_path / "contract.html", tmp_path / "contract.json"
     with MockServer(app=leaky_app(platform)) as server:
         url = server.url
-        result = run("--junitxml", str(junit), "--html", str(report), env=_environment(**platform.env(url)))
+        reports = ("--junitxml", str(junit), "--html", str(report), "--json", str(results))
+        result = run(*reports, env=_environment(**platform.env(url)))
     assert result.returncode == 1, result.stdout + result.stderr
     out = result.stdout
     assert "FAIL    rfc       The token response carries `Cache-Control: no-store`." in out
@@ -103,8 +126,21 @@ def test_a_breaching_platform_fails_and_no_secret_reaches_any_output(tmp_path: P
     assert int(verdict[1]) >= 3
     assert int(verdict[2]) == len(re.findall(r"^(?:PASS|FAIL|WARN|SKIP|ERROR) ", out, re.MULTILINE))
     assert "Every refusal of the protected path carries" in report.read_text(encoding="utf-8")
+    document = json.loads(results.read_text(encoding="utf-8"))
+    assert (document["target"], document["exit_status"], document["verdict"]["result"]) == (url, 1, "fail")
+    checks = {check["title"]: check for check in document["checks"]}
+    no_store = checks["The token response carries `Cache-Control: no-store`."]
+    assert (no_store["status"], no_store["tier"]) == ("failed", "rfc")
+    assert "actual:   no Cache-Control header" in no_store["message"]
+    echo = next(
+        check for title, check in checks.items() if title.startswith("No answer of the token endpoint")
+    )
+    assert (echo["status"], echo["label"], echo["tier"]) == ("warned", "WARN", "advisory")
+    assert echo["message"]
+    assert sum(check["status"] in ("failed", "error") for check in document["checks"]) == int(verdict[1])
     assert platform.issued, "the suite logged in"
     everything = out + result.stderr + junit.read_text(encoding="utf-8") + report.read_text(encoding="utf-8")
+    everything += results.read_text(encoding="utf-8")
     assert "Pragma: no-cache" in everything  # the failures were written down, with their exchanges
     leaked = [f"password as {form!r}"[:12] for form in secret_forms(platform.password) if form in everything]
     leaked += ["the password's tail"] if platform.password_tail in everything else []
@@ -124,15 +160,21 @@ def test_missing_credentials_without_a_terminal_are_one_line_and_no_run() -> Non
     ]
 
 
-def test_an_unreachable_target_gives_no_verdict() -> None:
+def test_an_unreachable_target_gives_no_verdict(tmp_path: Path) -> None:
     with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
         probe.bind(("127.0.0.1", 0))
         url = f"http://127.0.0.1:{probe.getsockname()[1]}"
     password = "unreachable-secret-password"
     env = _environment(CONTRACT_USERNAME="qa", CONTRACT_PASSWORD=password, CONTRACT_PROTECTED_PATH="/me")
-    result = run("--base-url", url, env=env)
+    results = tmp_path / "contract.json"
+    result = run("--base-url", url, "--json", str(results), env=env)
     assert result.returncode == 2
     assert result.stdout == ""  # no table of dashes
+    document = json.loads(results.read_text(encoding="utf-8"))
+    assert (document["exit_status"], document["verdict"]["result"], document["checks"]) == (2, "none", [])
+    assert result.stderr == f"authcontract check: {document['verdict']['line']}\n"
+    assert document["target"] == url
+    assert password not in results.read_text(encoding="utf-8")
     assert result.stderr.startswith(
         "authcontract check: no verdict: the target is unreachable: transport error on POST "
         f"{url}/authorization"
@@ -265,6 +307,38 @@ def test_a_settings_mistake_is_one_line_naming_the_setting_and_the_answer(
     assert lines[0].endswith(mistake.setting)
     assert settings["CONTRACT_PASSWORD"] not in err
     assert not [token for token in mistake.platform.issued if token in err]
+
+
+def test_a_settings_mistake_is_in_the_json_report_with_exit_2_and_redacted(
+    no_contract_settings: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    mistake = next(mistake for mistake in MISTAKES if "CONTRACT_PASSWORD" in mistake.setting)
+    results = tmp_path / "check.json"
+    with mistake.served() as settings:
+        status, _, err = check_in_process(no_contract_settings, capsys, settings, "--json", str(results))
+    text = results.read_text(encoding="utf-8")
+    document = json.loads(text)
+    assert status == document["exit_status"] == 2
+    assert (document["command"], document["verdict"]["result"], document["checks"]) == ("check", "none", [])
+    assert document["target"] == settings["CONTRACT_BASE_URL"]
+    assert err == f"authcontract check: {document['verdict']['line']}\n"
+    assert document["verdict"]["line"].startswith("no verdict: ")
+    assert settings["CONTRACT_PASSWORD"] not in text
+
+
+def test_the_json_report_never_carries_credentials_written_into_the_base_url(
+    no_contract_settings: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    results = tmp_path / "check.json"
+    settings = {"CONTRACT_USERNAME": "qa", "CONTRACT_PASSWORD": "pw-in-env-9f3a"}
+    url = "http://qa:url-secret-77b1@127.0.0.1:9"
+    status, _, _ = check_in_process(
+        no_contract_settings, capsys, settings, "--base-url", url, "--json", str(results)
+    )
+    document = json.loads(results.read_text(encoding="utf-8"))
+    assert status == 2
+    assert document["target"] == "http://127.0.0.1:9"
+    assert "url-secret-77b1" not in results.read_text(encoding="utf-8")  # anywhere in the report
 
 
 def test_the_bundled_mock_with_a_wrong_protected_path_stops_in_one_line_without_a_table() -> None:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 
 from authcontract.credentials import ask_credentials, missing_credentials
-from authcontract.html_report import render_html
-from authcontract.junit import redact_junit
+from authcontract.drift import compare_facts, differences
+from authcontract.html_report import render_drift_html, render_html
+from authcontract.json_report import check_document, write_json
+from authcontract.junit import Case, redact_junit, write_junit
 from authcontract.progress import ProgressClock, steps
 from authcontract.results import CheckResult, Summary
 from authcontract.table import render_table
@@ -200,3 +203,93 @@ def test_the_table_and_the_page_mask_values_never_the_suites_titles_and_clauses(
     assert "A wrong password gets a 4xx." in page
     assert "invalid credentials (a wrong password)" in page
     assert "body &#x27;***&#x27;" in page
+
+
+def test_the_json_report_redacts_each_value_before_escaping_and_keeps_the_suites_words(
+    tmp_path: Path,
+) -> None:
+    failed = result("failed", f"expected: a 401\nactual:   200, body {SECRET}")
+    summary = Summary("https://qa:pw@platform.example", (result("passed"), failed, result("warned", "W")))
+    path = tmp_path / "out" / "check.json"
+    write_json(path, check_document(summary, 1), mask)
+    text = path.read_text(encoding="utf-8")
+    assert "s3cret" not in text  # neither raw nor JSON-escaped (`\"`)
+    document = json.loads(text)
+    assert document["target"] == "https://platform.example"
+    assert (document["exit_status"], document["verdict"]["result"]) == (1, "fail")
+    assert document["verdict"]["counts"] == {"failed": 1, "passed": 1, "warned": 1}
+    passed, failure, warning = document["checks"]
+    assert passed["message"] == ""
+    assert failure == {
+        "id": "t.py::test_failed",
+        "name": "test_failed",
+        "title": "A check that failed.",
+        "tier": "rfc",
+        "status": "failed",
+        "label": "FAIL",
+        "clause": "RFC 6750 §3: text",
+        "reference": "RFC 6750 §3",
+        "message": "expected: a 401\nactual:   200, body ***",
+        "duration": 0.25,
+    }
+    assert (warning["status"], warning["label"], warning["message"]) == ("warned", "WARN", "W")
+
+
+@pytest.mark.parametrize(
+    ("fact", "mock", "platform", "kind"),
+    [
+        ("expires_in (seconds)", "3600", "5", "range"),
+        ("expires_in (seconds)", "3600", "59", "range"),
+        ("expires_in (seconds)", "3600", "86400", "range"),
+        ("expires_in (seconds)", "3600", "1800", None),
+        ("expires_in (seconds)", "3600", "7200", None),
+        ("expires_in (seconds)", "30", "45", None),
+        ("expires_in (seconds)", "3600", "(absent)", "presence"),
+        ("body.token_type", 'string "Bearer"', 'string "bearer"', "spelling"),
+        ("body.token_type", 'string "Bearer"', 'string "MAC"', "different"),
+        ("body.token_type", 'string "Bearer"', 'string "Bearer"', None),
+        ("body.scope", "string", "(absent)", "presence"),
+        ("status", "400", "401", "different"),
+    ],
+)
+def test_each_fact_is_compared_by_its_rule(fact: str, mock: str, platform: str, kind: str | None) -> None:
+    (compared,) = compare_facts({"login": {fact: mock}}, {"login": {fact: platform}})
+    assert (compared.kind, compared.same) == (kind, kind is None)
+    assert differences({"login": {fact: mock}}, {"login": {fact: platform}}) == (
+        [] if kind is None else [compared]
+    )
+
+
+def test_compares_junit_counts_failures_and_errors_and_is_redacted(tmp_path: Path) -> None:
+    path = tmp_path / "junit" / "drift.xml"
+    cases = [
+        Case("compare", "login", f"body: {SECRET}", failure=f"differs {SECRET}"),
+        Case("compare", "protected", "same"),
+        Case("compare", "stopped", "no answer", error="no verdict"),
+    ]
+    write_junit(path, "authcontract compare", cases, mask)
+    assert "s3cret" not in path.read_text(encoding="utf-8")
+    suite = ElementTree.parse(path).getroot().find("testsuite")  # noqa: S314 - written above
+    assert suite is not None
+    assert [suite.get(name) for name in ("name", "tests", "failures", "errors")] == [
+        "authcontract compare",
+        "3",
+        "1",
+        "1",
+    ]
+    failure = suite.find("testcase[@name='login']/failure")
+    assert failure is not None
+    assert (failure.get("message"), failure.text) == ("differs ***", "body: ***")
+
+
+def test_the_drift_page_marks_differences_and_redacts_before_escaping() -> None:
+    compared = compare_facts(
+        {"login": {"status": "200", "expires_in (seconds)": "3600"}},
+        {"login": {"status": "200", "expires_in (seconds)": f"5 {SECRET}"}},
+    )
+    page = render_drift_html(compared, "<T>", "DRIFT: 1 of 1 probes", mask)
+    assert "s3cret" not in page
+    assert page.count('<tr class="differs">') == 1
+    assert page.count('<tr class="same">') == 1
+    assert "Target: &lt;T&gt;" in page
+    assert "<td>5 ***</td>" in page
