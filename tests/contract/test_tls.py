@@ -15,11 +15,10 @@ import pytest
 from contract_tests.plugin import EXIT_NO_VERDICT
 from mockserver import MockServer, Settings
 
-from .conftest import Outcome, SuiteRunner
+from .conftest import TLS_CHECK, Outcome, SuiteRunner
 from .targets import Platform, platform_app, proof_ca, resolve_to_loopback, serve
 from .test_mistakes import stop_line
 
-TLS_CHECK = "test_credentials_and_tokens_travel_under_tls"
 REMOTE = "staging.platform.test"
 CA_BUNDLE = "check --ca-bundle (CONTRACT_CA_BUNDLE)"
 
