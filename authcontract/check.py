@@ -41,6 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--timeout", metavar="SECONDS", help="how long each HTTP call may take (CONTRACT_TIMEOUT, default 10)"
     )
     add("--profile", type=Path, metavar="FILE", help="TOML file of contract settings (a [contract] table)")
+    add("--ca-bundle", metavar="FILE", help="PEM CAs to trust for an https platform (CONTRACT_CA_BUNDLE)")
     add(
         "--advisory",
         choices=("warn", "fail"),
@@ -64,7 +65,15 @@ def _settings(
     will see them."""
     from contract_tests.settings import ConfigError, load_settings
 
-    names = ("base_url", "protected_path", "token_path", "credentials_in", "expiry_wait", "timeout")
+    names = (
+        "base_url",
+        "protected_path",
+        "token_path",
+        "credentials_in",
+        "expiry_wait",
+        "timeout",
+        "ca_bundle",
+    )
     options = {name: getattr(args, name) for name in names}
     try:
         settings = load_settings(environ=env, options=options, profile=args.profile)

@@ -31,7 +31,7 @@ __all__ = ["add_arguments", "add_report_arguments", "observations", "run_compare
 
 MOCK_USER = ("demo", "demo-password")
 MOCK_LOGIN_PATH = "/authorization"
-PASSED_ON = ("base_url", "protected_path", "token_path", "credentials_in")
+PASSED_ON = ("base_url", "protected_path", "token_path", "credentials_in", "ca_bundle")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,6 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add("--token-path", help="the platform's token endpoint (CONTRACT_TOKEN_PATH, default /authorization)")
     add("--credentials-in", choices=("form", "json", "query"), help="how credentials are sent (default form)")
     add("--profile", type=Path, metavar="FILE", help="TOML file of contract settings (a [contract] table)")
+    add("--ca-bundle", metavar="FILE", help="PEM CAs to trust for an https platform (CONTRACT_CA_BUNDLE)")
     add("--mock-config", type=Path, metavar="FILE", help="the mock's settings (TOML), to mirror the platform")
     add(
         "--mock-protected-path",
@@ -84,7 +85,7 @@ def _side(
     from .probe_client import ProbeClient
 
     login = Login(token_path, settings.credentials_in, settings.token_params, *user)
-    return Side(ProbeClient(base_url, timeout=settings.timeout), login, path)
+    return Side(ProbeClient(base_url, timeout=settings.timeout, verify=settings.verify), login, path)
 
 
 def _compare(settings: ContractSettings, args: argparse.Namespace, out: IO[str]) -> int:

@@ -23,9 +23,10 @@ class Unreachable(Exception):
 class ProbeClient:
     """Requests to one target, shaped like the suite's client so that its Login can use it."""
 
-    def __init__(self, base_url: str, *, timeout: float) -> None:
+    def __init__(self, base_url: str, *, timeout: float, verify: bool | str = True) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        self.verify = verify  # per request: a Session's verify loses to REQUESTS_CA_BUNDLE
         self.session = requests.Session()
         self.session.headers["User-Agent"] = "authcontract-compare"
         self.session.hooks["response"].append(register_tokens)  # the suite's: tokens become secrets
@@ -46,7 +47,7 @@ class ProbeClient:
         try:
             return self.session.request(
                 method, url, headers=dict(headers or {}), params=params, data=data, json=json_body,
-                timeout=self.timeout, allow_redirects=False,
+                timeout=self.timeout, verify=self.verify, allow_redirects=False,
             )  # fmt: skip
         except requests.RequestException as exc:
             raise Unreachable(redact(f"{method} {url} failed: {type(exc).__name__}")) from None

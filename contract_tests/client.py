@@ -52,11 +52,18 @@ def register_tokens(response: requests.Response, *_args: Any, **_kwargs: Any) ->
 
 
 class ContractClient:
-    """Requests to one target. `session` is shared with schemathesis, so it handles every exchange."""
+    """Requests to one target. `session` is shared with schemathesis, so it handles every exchange.
 
-    def __init__(self, base_url: str, *, timeout: float, retries: int = RETRIES) -> None:
+    `verify` (a CA bundle's path, or True) goes with every request rather than on the session: a
+    Session's `verify` loses to the REQUESTS_CA_BUNDLE variable, a request's does not.
+    """
+
+    def __init__(
+        self, base_url: str, *, timeout: float, retries: int = RETRIES, verify: bool | str = True
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        self.verify = verify
         self.session = ContractSession(retries)
         self.session.headers["User-Agent"] = "authcontract-contract-suite"
         self.session.hooks["response"].append(register_tokens)
@@ -86,6 +93,7 @@ class ContractClient:
             data=data,
             json=json_body,
             timeout=self.timeout,
+            verify=self.verify,
             allow_redirects=False,
         )
 

@@ -117,6 +117,7 @@ class Conformance:
                 base_url=self.client.base_url,
                 session=self.client.session,
                 timeout=self.client.timeout,
+                verify=self.client.verify,  # per request, as the suite's own calls
                 allow_redirects=False,
                 checks=checks,
             )

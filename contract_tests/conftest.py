@@ -69,6 +69,7 @@ OPTIONS = {
     "protected_path": "a GET path that answers 2xx to a valid Bearer token (CONTRACT_PROTECTED_PATH)",
     "expiry_wait": "seconds the suite may wait for a token to expire (CONTRACT_EXPIRY_WAIT, default 0)",
     "timeout": "seconds each HTTP call may take (CONTRACT_TIMEOUT, default 10)",
+    "ca_bundle": "PEM file of the CAs to trust for a live https target (CONTRACT_CA_BUNDLE)",
 }
 _undo_log_redaction: list[Callable[[], None]] = []
 

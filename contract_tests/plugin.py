@@ -132,7 +132,8 @@ def contract_target(contract_settings: ContractSettings) -> Iterator[Target]:
 
 @pytest.fixture(scope="session")
 def contract_client(contract_target: Target) -> Iterator[ContractClient]:
-    client = ContractClient(contract_target.base_url, timeout=contract_target.settings.timeout)
+    settings = contract_target.settings
+    client = ContractClient(contract_target.base_url, timeout=settings.timeout, verify=settings.verify)
     yield client
     client.close()
 

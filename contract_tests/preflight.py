@@ -5,6 +5,8 @@ gave. Where the answers point at a mistake in the settings rather than at the pl
 stops with one line naming the platform's answer and the setting (flag and variable) to look at:
 
 - no answer at all: the base URL;
+- a certificate the suite cannot trust (an unknown or self-signed CA; a certificate for another
+  host name): the CA bundle (and, for a host name, the base URL), with the reason;
 - the login answered 3xx, 404 or 405: the base URL or the token path;
 - the login refused with `unsupported_grant_type`, `invalid_client` or `unauthorized_client`: the
   extra token parameters; `invalid_request`: those or where the credentials go; a 415: where the
@@ -21,9 +23,11 @@ level on a target that answers on its protected path: the login's checks report 
 
 from __future__ import annotations
 
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import requests
 
@@ -43,9 +47,11 @@ SETTING = {
     "token_params": "CONTRACT_TOKEN_PARAMS (environment or profile; e.g. grant_type=password)",
     "credentials": "CONTRACT_USERNAME and CONTRACT_PASSWORD (environment or profile; no flag)",
     "protected_path": "--protected-path (CONTRACT_PROTECTED_PATH)",
+    "ca_bundle": "--ca-bundle (CONTRACT_CA_BUNDLE)",
 }
 PARAMS_ERRORS = frozenset({"unsupported_grant_type", "invalid_client", "unauthorized_client"})
 DESCRIPTION_LIMIT = 80
+Wanted = TypeVar("Wanted", bound=BaseException)
 
 
 class SettingsMistake(Exception):
@@ -72,6 +78,7 @@ def preflight(
         except TargetUnavailable as exc:
             return Preflight(None, None, exc)
         except TargetUnreachable as exc:
+            _refuse_untrusted(exc)
             _require_an_answer(client, protected_path, exc)
             return Preflight(None, None, exc)
         received_at = now()
@@ -91,13 +98,51 @@ def preflight(
                 )
         return Preflight(reply, issued)
     except TargetUnreachable as exc:
+        _refuse_untrusted(exc)
         raise SettingsMistake(redact(f"{exc}; check {SETTING['base_url']}")) from None
+
+
+def _refuse_untrusted(failure: TargetUnreachable) -> None:
+    """A transport error that is a certificate the suite cannot trust: a SettingsMistake naming the CA
+    bundle and the reason, e.g. `certificate verify failed: unable to get local issuer certificate`.
+
+    The transport raises TargetUnreachable `from None` (its own text is one redacted line), so the
+    requests SSLError is found on the context chain; it is never retried (transport.NOT_RETRIED).
+    """
+    error = _chained(failure, requests.exceptions.SSLError)
+    verification = _chained(error, ssl.SSLCertVerificationError) if error is not None else None
+    if error is None or verification is None:
+        return
+    reason = (verification.verify_message or str(verification.reason or "")).rstrip(".")
+    settings = ["ca_bundle", "base_url"] if "mismatch" in reason else ["ca_bundle"]  # Hostname, IP address
+    request = error.request
+    sent = f" on {request.method} {request.url}" if isinstance(request, requests.PreparedRequest) else ""
+    check = " and ".join(SETTING[name] for name in settings)
+    # the reason before the URL: "…/authorization: certificate verify" would read as a header to mask
+    line = f"the target's certificate is not trusted (certificate verify failed: {reason}){sent}"
+    raise SettingsMistake(redact(f"{line}; check {check}"))
+
+
+def _chained(error: BaseException, wanted: type[Wanted]) -> Wanted | None:
+    """The first exception of type `wanted` among `error`, its context and causes, and their reasons and
+    arguments (urllib3 wraps an ssl error as MaxRetryError(reason=SSLError(SSLCertVerificationError)))."""
+    pending, seen = [error], set()
+    while pending and len(seen) < 32:
+        current = pending.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, wanted):
+            return current
+        inner = [current.__cause__, current.__context__, getattr(current, "reason", None), *current.args]
+        pending += [item for item in inner if isinstance(item, BaseException)]
+    return None
 
 
 def _require_an_answer(client: ContractClient, protected_path: str, failure: TargetUnreachable) -> None:
     """A login that failed at the transport level: does the target answer anything at all? Once,
     without retries (the login's attempts were the retries). If not, `failure` is the reason."""
-    probe = ContractClient(client.base_url, timeout=client.timeout, retries=0)
+    probe = ContractClient(client.base_url, timeout=client.timeout, retries=0, verify=client.verify)
     try:
         probe.get(protected_path)
     except TargetUnavailable:
@@ -180,7 +225,7 @@ def check_live_settings(settings: ContractSettings, now: Callable[[], float] = t
         settings.username,
         settings.password,
     )
-    client = ContractClient(settings.base_url, timeout=settings.timeout)
+    client = ContractClient(settings.base_url, timeout=settings.timeout, verify=settings.verify)
     try:
         return preflight(client, login, settings.protected_path or "/", now)
     finally:

@@ -59,6 +59,7 @@ class ContractSettings:
     expiry_wait: float = 0.0
     expired_token: Secret | None = None
     timeout: float = 10.0
+    ca_bundle: Path | None = None  # the CAs a live https target's certificate is checked against
     profile: Path | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
@@ -73,10 +74,22 @@ class ContractSettings:
         _require(self.credentials_in in CREDENTIALS_IN, "credentials_in", f"must be one of {CREDENTIALS_IN}")
         _require(math.isfinite(self.expiry_wait) and self.expiry_wait >= 0, "expiry_wait", "must be >= 0")
         _require(math.isfinite(self.timeout) and self.timeout > 0, "timeout", "must be > 0 seconds")
+        if self.ca_bundle is not None:
+            _require(
+                self.ca_bundle.is_file(),
+                "ca_bundle",
+                f"must be a file of PEM certificates: {self.ca_bundle} is none",
+            )
 
     @property
     def is_live(self) -> bool:
         return self.base_url is not None
+
+    @property
+    def verify(self) -> bool | str:
+        """`verify=` for every request: the CA bundle, else True (the system's trust). Passed per
+        request, never set on a Session, where REQUESTS_CA_BUNDLE would win over it."""
+        return str(self.ca_bundle) if self.ca_bundle is not None else True
 
 
 def env_name(name: str) -> str:
@@ -155,6 +168,8 @@ def _coerce(name: str, value: Any) -> Any:
             raise ConfigError(f"{env_name(name)} must be a number of seconds, got {value!r}") from None
     if name == "base_url":
         return str(value).rstrip("/")
+    if name == "ca_bundle":
+        return Path(str(value))
     return str(value)
 
 

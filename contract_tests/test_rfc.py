@@ -7,6 +7,7 @@ send is advisory, and what the platform's documentation says is `contract`.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -22,6 +23,8 @@ from .checks import (
     media_type,
     status_text,
 )
+from .loopback import is_loopback
+from .plugin import Target
 from .probes import Probes
 from .redaction import Secret
 
@@ -124,4 +127,38 @@ def test_token_carries_128_bits(clause: Clause, token: Secret) -> None:
         bits >= TOKEN_BITS,
         expected=f"an access_token able to carry at least {TOKEN_BITS} bits",
         actual=f"{len(token)} characters, at most {bits:.0f} bits in the smallest alphabet holding them",
+    )
+
+
+def test_credentials_and_tokens_travel_under_tls(
+    clause: Clause, contract_target: Target, login_reply: requests.Response
+) -> None:
+    """A target off the loopback is reached over https: its logins and its tokens travel under TLS.
+
+    Clause: RFC 6749 §3.2: "Since requests to the token endpoint result in the transmission of clear-text
+    credentials (in the HTTP request and response), the authorization server MUST require the use of TLS
+    as described in Section 1.6 when sending requests to the token endpoint." RFC 6750 §5.3: "Clients
+    MUST always use TLS [RFC5246] (https) or equivalent transport security when making requests with
+    bearer tokens."
+
+    Judged on the base URL: a platform the suite logged in to over plain http did not require TLS. A
+    target on the loopback (127.0.0.0/8, ::1, localhost: the bundled mock, a local server) skips, its
+    traffic never leaving the machine; a name is never resolved to decide it.
+    """
+    base_url = contract_target.base_url
+    parts = urlsplit(base_url)
+    scheme = parts.scheme
+    if scheme == "http" and is_loopback(base_url):
+        pytest.skip(
+            f"plain http to {parts.hostname}, a loopback address: the traffic never leaves this machine, so "
+            "RFC 6749 §3.2 and RFC 6750 §5.3 (TLS) are not judged on it; a platform off the loopback is"
+        )
+    request = login_reply.request
+    expect(
+        clause,
+        scheme == "https",
+        expected="the token endpoint and the protected path reached over https",
+        actual=f"{request.method} {request.url} answered {status_text(login_reply)} over plain http: "
+        "the credentials and the token it issued crossed the network in clear",
+        responses=[login_reply],
     )

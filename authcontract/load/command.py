@@ -221,7 +221,7 @@ def _preflight(settings: ContractSettings, base_url: str) -> str | None:
     from contract_tests.plugin import MOCK_PASSWORD, MOCK_PROTECTED_PATH, MOCK_USERNAME
     from contract_tests.redaction import Secret
 
-    client = ContractClient(base_url, timeout=settings.timeout)
+    client = ContractClient(base_url, timeout=settings.timeout, verify=settings.verify)
     login = Login(
         settings.token_path,
         settings.credentials_in,

@@ -216,10 +216,11 @@ class _LoginClient:
     """What Login.send needs of a ContractClient, on a Locust session: the login in Locust's statistics,
     under a name without secrets, and left open (catch_response) for the verdict."""
 
-    def __init__(self, user: HttpUser, name: str, timeout: float) -> None:
+    def __init__(self, user: HttpUser, name: str, timeout: float, verify: bool | str) -> None:
         self._user = user
         self._name = name
         self._timeout = timeout
+        self._verify = verify
 
     def request(
         self,
@@ -241,6 +242,7 @@ class _LoginClient:
             data=data,
             json=json_body,
             timeout=self._timeout,
+            verify=self._verify,
             allow_redirects=False,
         )
 
@@ -259,7 +261,8 @@ class ContractUser(HttpUser):
         )
         self.protected_path = settings.protected_path or MOCK_PROTECTED_PATH
         self.timeout = settings.timeout
-        self.login_client = _LoginClient(self, settings.token_path, settings.timeout)
+        self.verify = settings.verify  # per request: the client's session verify loses to REQUESTS_CA_BUNDLE
+        self.login_client = _LoginClient(self, settings.token_path, settings.timeout, self.verify)
         self.token: str | None = None
         self.sent_at = 0.0
         self.lifetime: float | None = None
@@ -334,6 +337,7 @@ class ContractUser(HttpUser):
             catch_response=True,
             headers=headers,
             timeout=self.timeout,
+            verify=self.verify,
             allow_redirects=False,
         ) as reply:
             if reply.error is not None:

@@ -13,16 +13,21 @@ import json
 import math
 import re
 import secrets
+import socket
+import ssl
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+import pytest
+import trustme
 from flask import Flask, Response, request
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-__all__ = ["FakeClock", "Platform", "jwt_token", "platform_app", "serve"]
+__all__ = ["FakeClock", "Platform", "jwt_token", "platform_app", "proof_ca", "resolve_to_loopback", "serve"]
 
 B64TOKEN = r"[A-Za-z0-9\-._~+/]+=*"
 FORM = "application/x-www-form-urlencoded"
@@ -298,16 +303,43 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
+def proof_ca(directory: Path, *names: str) -> tuple[Path, ssl.SSLContext]:
+    """A CA made for one test (trustme): its bundle, written in `directory`, and a server context whose
+    certificate it signed for `names`."""
+    authority = trustme.CA(organization_name="authcontract proof CA")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    authority.issue_cert(*names).configure_cert(context)
+    bundle = directory / "proof-ca.pem"
+    authority.cert_pem.write_to_path(str(bundle))
+    return bundle, context
+
+
+def resolve_to_loopback(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """`name` (a reserved .test name, which no DNS answers) resolves to 127.0.0.1 in this process, and
+    no proxy is asked for it: a non-loopback base URL whose traffic never leaves the machine."""
+    assert name.endswith(".test")
+    resolve = socket.getaddrinfo
+
+    def mapped(host: Any, *args: Any, **kwargs: Any) -> Any:
+        return resolve("127.0.0.1" if host == name else host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", mapped)
+    for variable in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("NO_PROXY", name)
+
+
 @contextmanager
-def serve(app: Flask) -> Iterator[str]:
-    """The app on 127.0.0.1 and a free port, in a thread, until the block ends; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+def serve(app: Flask, *, tls: ssl.SSLContext | None = None, name: str = "127.0.0.1") -> Iterator[str]:
+    """The app on 127.0.0.1 and a free port, in a thread, until the block ends; yields its base URL,
+    https under `tls`, naming the host `name` (see resolve_to_loopback)."""
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler, ssl_context=tls)
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="contract-target", daemon=True
     )
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield f"{'https' if tls else 'http'}://{name}:{server.server_port}"
     finally:
         server.shutdown()
         server.server_close()

@@ -106,3 +106,24 @@ def test_bad_settings_name_the_variable(environ: dict[str, str], message: str) -
 def test_missing_profile_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="profile not found"):
         load_settings(environ={}, profile=tmp_path / "absent.toml")
+
+
+def test_a_ca_bundle_comes_from_the_layers_and_is_what_every_request_verifies_with(tmp_path: Path) -> None:
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("-----BEGIN CERTIFICATE-----\n", encoding="utf-8")
+    other = tmp_path / "other.pem"
+    other.write_text("-----BEGIN CERTIFICATE-----\n", encoding="utf-8")
+    profile = tmp_path / "staging.toml"
+    profile.write_text(f'[contract]\nca-bundle = "{other}"\n', encoding="utf-8")
+    assert load_settings(environ={}, profile=profile).ca_bundle == other
+    assert load_settings(environ={"CONTRACT_CA_BUNDLE": str(bundle)}, profile=profile).ca_bundle == bundle
+    chosen = load_settings(environ={"CONTRACT_CA_BUNDLE": str(other)}, options={"ca_bundle": str(bundle)})
+    assert chosen.verify == str(bundle)
+    assert load_settings(environ={}).verify is True  # the system's trust (and REQUESTS_CA_BUNDLE)
+
+
+def test_a_ca_bundle_that_is_no_file_is_one_line_naming_the_variable(tmp_path: Path) -> None:
+    for missing in (tmp_path / "absent.pem", tmp_path):
+        with pytest.raises(ConfigError) as error:
+            load_settings(environ={"CONTRACT_CA_BUNDLE": str(missing)})
+        assert str(error.value) == f"CONTRACT_CA_BUNDLE must be a file of PEM certificates: {missing} is none"

@@ -75,9 +75,14 @@ def test_the_bundled_mock_passes_with_a_row_per_check_and_its_reports(tmp_path: 
     assert suite.get("name") == "authcontract"
     assert (suite.get("failures"), suite.get("errors")) == ("0", "0")
     rows = [line for line in result.stdout.splitlines() if line.startswith("PASS ")]
-    assert len(rows) == int(suite.get("tests", "0")) > 20
+    assert "SKIP    rfc       A target off the loopback is reached over https" in result.stdout  # loopback
+    assert len(rows) + 1 == int(suite.get("tests", "0")) > 20
     assert "PASS    rfc       The token response carries `Cache-Control: no-store`." in result.stdout
-    assert result.stdout.rstrip().splitlines()[-1].startswith("PASS: the bundled mock keeps the contract (")
+    assert (
+        result.stdout.rstrip()
+        .splitlines()[-1]
+        .startswith("PASS: the bundled mock keeps the contract in every")
+    )
     page = report.read_text(encoding="utf-8")
     assert page.count('<tr class="passed">') == len(rows)
     assert "RFC 6749 §5.1: " in page  # the whole clause, not only its reference
@@ -473,3 +478,57 @@ def test_the_password_password_alters_no_title_or_expectation_and_is_no_echo(tmp
     everything = out + result.stderr + junit.read_text(encoding="utf-8") + page
     assert platform.issued
     assert not [token for token in platform.issued if token[:16] in everything]
+
+
+def test_ca_bundle_is_passed_on_to_the_suite(tmp_path: Path) -> None:
+    from authcontract.cli import build_parser
+    from authcontract.suite import suite_command
+
+    args = build_parser().parse_args(["check", "--ca-bundle", "/etc/team/ca.pem"])
+    assert dict(pairwise(suite_command(args, tmp_path)))["--ca-bundle"] == "/etc/team/ca.pem"
+
+
+def test_an_https_platform_is_checked_with_the_ca_bundle_given() -> None:
+    """The pre-flight here and every request of the suite (schemathesis's too) trust the bundle."""
+    with MockServer(Settings(tls=True, log_requests=False)) as platform:
+        url = platform.url
+        env = _environment(
+            CONTRACT_USERNAME="demo", CONTRACT_PASSWORD="demo-password", CONTRACT_PROTECTED_PATH="/me"
+        )
+        result = run(
+            "--base-url",
+            platform.url,
+            "--ca-bundle",
+            str(platform.ca_bundle),
+            "-k",
+            "tls or schemathesis",
+            env=env,
+        )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "PASS    rfc       A target off the loopback is reached over https" in result.stdout
+    assert "PASS    contract  The token endpoint answers as the OpenAPI contract" in result.stdout
+    assert result.stdout.rstrip().splitlines()[-1].startswith(f"PASS: {url} keeps the contract (")
+
+
+def test_an_https_platform_without_its_ca_bundle_is_one_line_and_no_verdict() -> None:
+    with MockServer(Settings(tls=True, log_requests=False)) as platform:
+        env = _environment(
+            CONTRACT_USERNAME="demo", CONTRACT_PASSWORD="demo-password", CONTRACT_PROTECTED_PATH="/me"
+        )
+        url = platform.url
+        result = run("--base-url", url, env=env)
+    assert (result.returncode, result.stdout) == (2, ""), result.stderr
+    assert result.stderr == (
+        "authcontract check: no verdict: the target's certificate is not trusted (certificate verify failed: "
+        f"unable to get local issuer certificate) on POST {url}/authorization; "
+        "check --ca-bundle (CONTRACT_CA_BUNDLE)\n"
+    )
+
+
+def test_a_ca_bundle_that_is_no_file_is_one_line(tmp_path: Path) -> None:
+    missing = tmp_path / "ca.pem"
+    result = run("--ca-bundle", str(missing), env=_environment())
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"authcontract check: CONTRACT_CA_BUNDLE must be a file of PEM certificates: {missing} is none\n"
+    )
