@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import time
 
 from flask import Flask, Request, Response, jsonify, request
@@ -16,6 +15,7 @@ from .core.routes_file import load_routes
 from .core.services import build_state
 from .core.state import EXTENSION_KEY, MockState
 from .data import fixture_path, load_yaml
+from .http import worker
 from .http.access import check_control_token
 from .http.fault_hooks import CONTROL_PREFIX, ConnectionDropper, alter_response, inject_fault
 from .http.journal_entry import entry_from
@@ -101,7 +101,7 @@ def _register_request_hooks(app: Flask, mock: MockState) -> None:
         response = alter_response(current, response)
         if not current.path.startswith(CONTROL_PREFIX):
             journal.record(entry_from(current, response, clock.now()))
-        response.headers["X-Mock-Worker"] = str(os.getpid())  # which worker answered
+        response.headers["X-Mock-Worker"] = worker.pid_text()  # which worker answered
         if log_requests and log.isEnabledFor(logging.INFO):
             _log_line(current, response)
         return response

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
@@ -12,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..core.errors import OAuthError
 from ..core.journal import JournalEntry, bounded_entry
+from . import worker
 from .body import has_body, is_json
 from .json_input import parse_json_object
 
@@ -30,7 +30,7 @@ def entry_from(request: Request, response: Response, now: float) -> JournalEntry
         headers=_headers(environ),
         form=_body_fields(request),
         status=response.status_code,
-        worker=os.getpid(),
+        worker=worker.pid(),
     )
 
 
