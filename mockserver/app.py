@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import logging
-import os
 import time
 
-from flask import Flask, Response, g, jsonify, request
+from flask import Flask, Request, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from .core.clock import Clock
@@ -16,9 +15,11 @@ from .core.routes_file import load_routes
 from .core.services import build_state
 from .core.state import EXTENSION_KEY, MockState
 from .data import fixture_path, load_yaml
+from .http import worker
 from .http.access import check_control_token
-from .http.fault_hooks import CONTROL_PREFIX, ConnectionDropper, register_fault_hooks
+from .http.fault_hooks import CONTROL_PREFIX, ConnectionDropper, alter_response, inject_fault
 from .http.journal_entry import entry_from
+from .http.lean_flask import LeanFlask
 from .http.routes import api, authorization, control
 from .settings import Settings
 
@@ -26,18 +27,18 @@ __all__ = ["MAX_BODY_BYTES", "create_app"]
 
 MAX_BODY_BYTES = 16 * 1024
 log = logging.getLogger("mockserver")
+STARTED_KEY = "mockserver.started"  # when the request's first hook ran, for the log line
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Flask:
     settings = settings or Settings()
-    app = Flask(__name__)
+    app = LeanFlask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=MAX_BODY_BYTES, MAX_FORM_MEMORY_SIZE=MAX_BODY_BYTES)
     app.json.sort_keys = False
     mock = build_state(settings, clock)
     app.extensions[EXTENSION_KEY] = mock
 
     _register_request_hooks(app, mock)
-    register_fault_hooks(app, mock)
     app.register_blueprint(authorization.blueprint)
     app.register_blueprint(api.make_blueprint(load_routes(settings.routes, settings.seed)))
     if settings.control:
@@ -45,7 +46,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         app.register_blueprint(control.blueprint)
     _register_openapi(app)
     _register_error_handlers(app, settings.realm)
-    app.wsgi_app = ConnectionDropper(app.wsgi_app)  # type: ignore[method-assign]
+    app.wsgi_app = ConnectionDropper(app.wsgi_app, mock.faults)  # type: ignore[method-assign]
     return app
 
 
@@ -82,41 +83,54 @@ def _register_error_handlers(app: Flask, realm: str) -> None:
 
 
 def _register_request_hooks(app: Flask, mock: MockState) -> None:
-    if mock.settings.log_requests:
-
-        @app.before_request
-        def start_timer() -> None:
-            """First, so that a request refused by a later hook is timed too."""
-            g.started = time.perf_counter()
+    """One hook before and one after every request: each registered hook costs every request."""
+    faults, journal, clock = mock.faults, mock.journal, mock.clock
+    log_requests = mock.settings.log_requests
 
     @app.before_request
-    def refuse_oversized_body() -> None:
-        """413 on every route and method, not only where a view reads the body.
-
-        A declared length is checked as it stands. werkzeug stops reading a chunked body at the
-        size limit without a word: it is read here (the routes' parsers reuse it) to say 413 instead.
-        """
-        environ = request.environ  # read raw: this runs on every request
-        declared = environ.get("CONTENT_LENGTH")
-        if declared:
-            if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-                raise RequestEntityTooLarge()
-            return
-        if "HTTP_TRANSFER_ENCODING" not in environ:
-            return
-        data = request.get_data(cache=True)  # cached: the route's parsers read it from here
-        if len(data) >= MAX_BODY_BYTES and environ["wsgi.input"].read(1):
-            raise RequestEntityTooLarge()
+    def before() -> Response | None:
+        current = request._get_current_object()  # type: ignore[attr-defined] - once, not per attribute
+        if log_requests:
+            current.environ[STARTED_KEY] = time.perf_counter()  # first: a refused request is timed too
+        _refuse_oversized_body(current)
+        return inject_fault(faults, current)
 
     @app.after_request
-    def journal_and_log(response: Response) -> Response:
-        current = request._get_current_object()  # type: ignore[attr-defined] - once, not per attribute
+    def after(response: Response) -> Response:
+        current = request._get_current_object()  # type: ignore[attr-defined]
+        response = alter_response(current, response)
         if not current.path.startswith(CONTROL_PREFIX):
-            mock.journal.record(entry_from(current, response, mock.clock.now()))
-        response.headers["X-Mock-Worker"] = str(os.getpid())  # which worker answered
-        if mock.settings.log_requests:
-            elapsed_ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
-            query = redact_query(current.query_string.decode("latin-1"))
-            path = loggable(f"{current.path}?{query}" if query else current.path)
-            log.info("%s %s %s %.1fms", current.method, path, response.status_code, elapsed_ms)
+            journal.record(entry_from(current, response, clock.now()))
+        response.headers["X-Mock-Worker"] = worker.pid_text()  # which worker answered
+        if log_requests and log.isEnabledFor(logging.INFO):
+            _log_line(current, response)
         return response
+
+
+def _refuse_oversized_body(current: Request) -> None:
+    """413 on every route and method, not only where a view reads the body.
+
+    A declared length is checked as it stands. werkzeug stops reading a chunked body at the
+    size limit without a word: it is read here (the routes' parsers reuse it) to say 413 instead.
+    """
+    environ = current.environ  # read raw: this runs on every request
+    declared = environ.get("CONTENT_LENGTH")
+    if declared:
+        if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+            raise RequestEntityTooLarge()
+        return
+    if "HTTP_TRANSFER_ENCODING" not in environ:
+        return
+    data = current.get_data(cache=True)  # cached: the route's parsers read it from here
+    if len(data) >= MAX_BODY_BYTES and environ["wsgi.input"].read(1):
+        raise RequestEntityTooLarge()
+
+
+def _log_line(current: Request, response: Response) -> None:
+    started = current.environ.get(STARTED_KEY)
+    elapsed_ms = (time.perf_counter() - started) * 1000 if started is not None else 0.0
+    query = current.environ.get("QUERY_STRING", "")
+    if query:
+        query = redact_query(query)
+    path = loggable(f"{current.path}?{query}" if query else current.path)
+    log.info("%s %s %s %.1fms", current.method, path, response.status_code, elapsed_ms)

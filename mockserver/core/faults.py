@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from .errors import OAuthError
-from .shared import SharedState
+from .shared import SharedState, Snapshot
 
 __all__ = ["MAX_FAULTS", "Fault", "FaultBook"]
 
@@ -78,7 +78,7 @@ def _differs(value: object, default: object) -> bool:
 class FaultBook:
     def __init__(self, shared: SharedState) -> None:
         self._shared = shared
-        self._parsed: tuple[int, tuple[Fault, ...]] = (-1, ())  # by the document's generation
+        self._parsed: tuple[int, tuple[Fault, ...], bool] = (-1, (), False)  # by the document's generation
 
     @staticmethod
     def stamp(spec: dict[str, Any]) -> dict[str, Any]:
@@ -97,17 +97,28 @@ class FaultBook:
         return Fault(**stored)
 
     def all(self) -> list[Fault]:
-        return list(self._in_force())
+        return list(self.in_force())
 
-    def _in_force(self) -> tuple[Fault, ...]:
-        """The faults as objects, built once per version of the shared document, not per request."""
+    def in_force(self) -> tuple[Fault, ...]:
+        """The faults as objects, built once per version of the shared document, not per request;
+        with none in force (nearly every request), one generation check."""
         snapshot = self._shared.view()
         if not snapshot.faults:
             return ()
-        generation, parsed = self._parsed
-        if generation != snapshot.generation:
-            parsed = tuple(Fault(**spec) for spec in snapshot.faults)
-            self._parsed = (snapshot.generation, parsed)
+        return self._parse(snapshot)[1]
+
+    def drops_in_force(self) -> bool:
+        """Whether any fault in force can drop a connection: the edge wraps a request only then."""
+        snapshot = self._shared.view()
+        if not snapshot.faults:
+            return False
+        return self._parse(snapshot)[2]
+
+    def _parse(self, snapshot: Snapshot) -> tuple[int, tuple[Fault, ...], bool]:
+        parsed = self._parsed
+        if parsed[0] != snapshot.generation:
+            faults = tuple(Fault(**spec) for spec in snapshot.faults)
+            parsed = self._parsed = (snapshot.generation, faults, any(fault.drop for fault in faults))
         return parsed
 
     def remove(self, fault_id: str) -> bool:
@@ -125,7 +136,7 @@ class FaultBook:
         """The faults that fire for this request, in the order added: every one that only delays or
         edits the answer, up to the first that replaces it. A counted one is used up atomically."""
         fired = []
-        for fault in self._in_force():
+        for fault in self.in_force():
             if not fault.matches(method, path):
                 continue
             if fault.probability < 1.0 and random.random() >= fault.probability:  # noqa: S311

@@ -33,8 +33,11 @@ MAX_TEXT_CHARS = 2048  # the path, the query string
 _ENTRY_OVERHEAD = 160  # bytes an entry's fixed fields take, for the memory store's byte count
 
 
-@dataclass(frozen=True)
+@dataclass
 class JournalEntry:
+    """Not changed once built. Not frozen: a frozen dataclass's __init__ sets each field through
+    object.__setattr__, a cost every request paid."""
+
     time: float
     method: str
     path: str
@@ -129,9 +132,12 @@ class Journal:
 
     def __init__(self, backend: Backend) -> None:
         self._backend = backend
+        self._weighs = getattr(backend, "weighs_journal", True)  # a store that encodes counts bytes
 
     def record(self, entry: JournalEntry) -> None:
-        self._backend.append_journal({**entry.to_dict(), "seq": time.time_ns()}, entry.weight())
+        raw = entry.__dict__.copy()
+        raw["seq"] = time.time_ns()
+        self._backend.append_journal(raw, entry.weight() if self._weighs else 0)
 
     def entries(self) -> list[JournalEntry]:
         entries = self._backend.journal()

@@ -72,11 +72,13 @@ class SharedState:
             self.reset()
             generation, document = backend.load()
         self._snapshot = Snapshot.parse(generation, document)
+        self._generation = backend.generation  # bound once: view() runs several times per request
 
     def view(self) -> Snapshot:
-        """The current snapshot: one counter read, a reload only when the generation moved."""
+        """The current snapshot: one counter read (the file store's is a memory-mapped 8 bytes, no
+        system call), a reload only when the generation moved."""
         snapshot = self._snapshot
-        if self.backend.generation() != snapshot.generation:
+        if self._generation() != snapshot.generation:
             with self._lock:
                 snapshot = self._snapshot = Snapshot.parse(*self.backend.load())
         return snapshot

@@ -10,51 +10,58 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Response, g, request
+from flask import Request, Response
 
-from ..core.faults import Fault
-from ..core.state import MockState
+from ..core.faults import Fault, FaultBook
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-__all__ = ["ConnectionDropper", "register_fault_hooks"]
+__all__ = ["CONTROL_PREFIX", "ConnectionDropper", "alter_response", "inject_fault"]
 
 CONTROL_PREFIX = "/_mock/"
 DROP_KEY = "mockserver.drop"
+FIRED_KEY = "mockserver.faults"  # the faults fired for a request, for alter_response
 _LIBC = ctypes.CDLL(None, use_errno=True)
 NO_RESPONSE = 444
 _TRUNCATED_JSON = b'{"token_type": "Bearer", "access_tok'
 
 
-def register_fault_hooks(app: Flask, mock: MockState) -> None:
-    @app.before_request
-    def inject_fault() -> Response | None:
-        if request.path.startswith(CONTROL_PREFIX):
-            return None
-        fired = mock.faults.fire(request.method, request.path)
-        if not fired:
-            return None
-        g.faults = fired
-        delay = sum(fault.latency() for fault in fired)
-        if delay:
-            time.sleep(delay)
-        return _replacement(fired[-1])  # only the last can replace the answer
+def inject_fault(faults: FaultBook, request: Request) -> Response | None:
+    """Before the view: the fault's delay, and its answer when it replaces the route's.
 
-    @app.after_request
-    def alter_response(response: Response) -> Response:
-        fired: list[Fault] = g.pop("faults", [])
-        omitted = [fault.omit_field for fault in fired if fault.omit_field]
-        if omitted and response.is_json:
-            body = response.get_json()
-            if isinstance(body, dict):
-                for field in omitted:
-                    body.pop(field, None)
-                response.set_data(json.dumps(body))
+    With no fault in force (nearly every request) this is one generation check and no more.
+    """
+    if not faults.in_force():
+        return None
+    if request.path.startswith(CONTROL_PREFIX):
+        return None
+    fired = faults.fire(request.method, request.path)
+    if not fired:
+        return None
+    request.environ[FIRED_KEY] = fired
+    delay = sum(fault.latency() for fault in fired)
+    if delay:
+        time.sleep(delay)
+    return _replacement(fired[-1], request)  # only the last can replace the answer
+
+
+def alter_response(request: Request, response: Response) -> Response:
+    """After the view: drop the fields a fired fault omits; nothing when no fault fired."""
+    fired: list[Fault] | None = request.environ.pop(FIRED_KEY, None)
+    if not fired:
         return response
+    omitted = [fault.omit_field for fault in fired if fault.omit_field]
+    if omitted and response.is_json:
+        body = response.get_json()
+        if isinstance(body, dict):
+            for field in omitted:
+                body.pop(field, None)
+            response.set_data(json.dumps(body))
+    return response
 
 
-def _replacement(fault: Fault) -> Response | None:
+def _replacement(fault: Fault, request: Request) -> Response | None:
     """The answer that stands in for the real one, or None to let the request through."""
     if fault.status is not None:
         default = {"error": "injected_fault", "error_description": f"a fault answered {fault.status}"}
@@ -68,11 +75,11 @@ def _replacement(fault: Fault) -> Response | None:
     if fault.malformed_json:
         return Response(_TRUNCATED_JSON, 200, mimetype="application/json")
     if fault.drop:
-        return _dropped(fault.drop)
+        return _dropped(fault.drop, request)
     return None
 
 
-def _dropped(how: str) -> Response:
+def _dropped(how: str, request: Request) -> Response:
     """Mark the request for ConnectionDropper; the journal records 444, nginx's "no response"."""
     request.environ[DROP_KEY] = how
     return Response(status=NO_RESPONSE)
@@ -83,13 +90,17 @@ class ConnectionDropper:
 
     Under werkzeug, which hands the app its socket, "reset" sends a TCP reset and "empty" a
     plain close with no reply. granian gives no socket, so there the answer is cut off after its
-    first byte, which clients see as a broken connection too.
+    first byte, which clients see as a broken connection too. With no drop fault in force, the
+    request goes straight through: holding its start_response costs every request.
     """
 
-    def __init__(self, wsgi_app: WSGIApplication) -> None:
+    def __init__(self, wsgi_app: WSGIApplication, faults: FaultBook) -> None:
         self.wsgi_app = wsgi_app
+        self._faults = faults
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if not self._faults.drops_in_force():
+            return self.wsgi_app(environ, start_response)
         held: list[tuple[Any, ...]] = []
         body = self.wsgi_app(environ, lambda *args: held.append(args))  # type: ignore[arg-type]
         how = environ.get(DROP_KEY)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import os
+from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from flask import Request, Response
@@ -10,23 +11,51 @@ from werkzeug.exceptions import HTTPException
 
 from ..core.errors import OAuthError
 from ..core.journal import JournalEntry, bounded_entry
+from . import worker
 from .body import has_body, is_json
 from .json_input import parse_json_object
 
 __all__ = ["entry_from"]
 
+_CACHED_KEY = 128  # longer environ keys are translated uncached, so the cache stays small
+
 
 def entry_from(request: Request, response: Response, now: float) -> JournalEntry:
+    environ = request.environ
     return bounded_entry(
         time=now,
         method=request.method,
         path=request.path,
         query=request.query_string.decode("latin-1"),
-        headers=request.headers.items(),
+        headers=_headers(environ),
         form=_body_fields(request),
         status=response.status_code,
-        worker=os.getpid(),
+        worker=worker.pid(),
     )
+
+
+def _headers(environ: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """The request's headers as werkzeug's `request.headers` lists them, read from the environ
+    directly: the environ key to header name translation is made once per key, not per request."""
+    for key, value in environ.items():
+        name = _cached_header_name(key) if len(key) <= _CACHED_KEY else _header_name(key)
+        if name is not None and (value or key[:5] == "HTTP_"):
+            yield name, value
+
+
+def _header_name(key: str) -> str | None:
+    """As werkzeug's EnvironHeaders: HTTP_X_API_KEY is X-Api-Key; CONTENT_TYPE and CONTENT_LENGTH
+    are headers when set; HTTP_CONTENT_TYPE and HTTP_CONTENT_LENGTH are not (WSGI moves them)."""
+    if key.startswith("HTTP_"):
+        if key in ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"):
+            return None
+        return key[5:].replace("_", "-").title()
+    if key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+        return key.replace("_", "-").title()
+    return None
+
+
+_cached_header_name = lru_cache(maxsize=1024)(_header_name)
 
 
 def _body_fields(request: Request) -> Any:

@@ -7,14 +7,17 @@ document only when the generation moves, so the hot path costs one counter read.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
-__all__ = ["JOURNAL_BYTES", "Backend", "Document", "open_backend"]
+__all__ = ["JOURNAL_BYTES", "Backend", "Document", "encode_entry", "open_backend"]
 
 Document = dict[str, Any]
 JOURNAL_BYTES = 4 * 1024 * 1024  # the journal's default byte budget (Settings.journal_bytes)
 T = TypeVar("T")
+# One encoder for every journal line: json.dumps with separators builds a new encoder per call.
+encode_entry = json.JSONEncoder(separators=(",", ":")).encode
 
 
 class Backend(Protocol):
@@ -29,7 +32,8 @@ class Backend(Protocol):
 
     def append_journal(self, entry: dict[str, Any], weight: int) -> None:
         """Keep the newest entries within the count and the bytes; `weight` is the entry's size, about
-        (for a store that keeps it unserialised)."""
+        (for a store that keeps it unserialised, whose class says `weighs_journal = True`; a store
+        that encodes the entry counts its bytes and is given 0)."""
 
     def journal(self) -> list[dict[str, Any]]: ...
 

@@ -26,7 +26,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import JOURNAL_BYTES, Document
+from . import JOURNAL_BYTES, Document, encode_entry
 
 __all__ = ["FileBackend", "UnsafeStateDirectory"]
 
@@ -41,6 +41,8 @@ class UnsafeStateDirectory(ValueError):
 
 
 class FileBackend:
+    weighs_journal = False  # counts the bytes of the lines it writes
+
     def __init__(
         self,
         directory: str,
@@ -93,7 +95,7 @@ class FileBackend:
         Locked because a worker's threads share the file, and trimming replaces it. The file is
         trimmed to half its budgets when it reaches twice `journal_size` lines or `journal_bytes`.
         """
-        line = (json.dumps(entry, separators=(",", ":")) + "\n").encode()
+        line = (encode_entry(entry) + "\n").encode()
         with self._journal_lock:
             os.write(self._own_journal(), line)
             self._journal_lines += 1
@@ -105,9 +107,7 @@ class FileBackend:
         """The newest entries of every worker, within `journal_size` entries and `journal_bytes`."""
         entries = [entry for path in self._journal_dir.glob("*.jsonl") for entry in _read_lines(path)]
         entries.sort(key=lambda entry: entry["seq"])
-        sizes = [
-            len(json.dumps(entry, separators=(",", ":"))) + 1 for entry in entries[-self._journal_size :]
-        ]
+        sizes = [len(encode_entry(entry)) + 1 for entry in entries[-self._journal_size :]]
         return entries[len(entries) - _newest_within(sizes, self._journal_bytes) :]
 
     def clear_journal(self) -> None:

@@ -16,6 +16,8 @@ T = TypeVar("T")
 
 
 class MemoryBackend:
+    weighs_journal = True  # entries are kept as objects: Journal.record weighs each
+
     def __init__(
         self, initial: Callable[[], Document], journal_size: int, journal_bytes: int = JOURNAL_BYTES
     ) -> None:

@@ -1,0 +1,129 @@
+"""Flask without per-request work the mock never uses: sessions, the async check of each hook, a
+new JSON encoder for every answer, and the host's normalisation (IDNA and all) on every request."""
+
+from __future__ import annotations
+
+import inspect
+import json
+from collections.abc import Callable
+from types import FunctionType
+from typing import Any
+
+from flask import Flask
+from flask.json.provider import DefaultJSONProvider
+from flask.sessions import NullSession, SessionInterface, SessionMixin
+from werkzeug.routing import MapAdapter
+
+__all__ = ["LeanFlask"]
+
+
+class _NoSessions(SessionInterface):
+    """The mock keeps no cookie session: open nothing per request, save nothing."""
+
+    def open_session(self, app: Flask, request: Any) -> SessionMixin:
+        return NullSession()
+
+    def is_null_session(self, obj: object) -> bool:
+        return True
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Any) -> None:
+        return None
+
+
+class _ReusedEncoder(DefaultJSONProvider):
+    """json.dumps with any argument builds a JSONEncoder per call; the same answer, from one encoder
+    per setting (the settings can change after start: `app.json.sort_keys = False`)."""
+
+    _encoders: dict[tuple[Any, ...], Callable[[Any], str]]
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        if not kwargs.keys() <= _LAYOUT:  # anything beyond the layout response() chooses: as Flask does
+            return super().dumps(obj, **kwargs)
+        separators, indent = kwargs.get("separators"), kwargs.get("indent")
+        setting = (bool(self.ensure_ascii), bool(self.sort_keys), separators, indent)
+        encoders = self.__dict__.setdefault("_encoders", {})
+        encode = encoders.get(setting)
+        if encode is None:
+            encoder = json.JSONEncoder(
+                default=self.default,
+                ensure_ascii=setting[0],
+                sort_keys=setting[1],
+                separators=separators,
+                indent=indent,
+            )
+            encode = encoders[setting] = encoder.encode
+        return encode(obj)
+
+
+_LAYOUT = frozenset({"separators", "indent"})
+_HOSTS_CACHED = 64  # the Host header is the client's: past this many, no more are remembered
+
+
+def _wsgi_text(value: str) -> str:
+    """As werkzeug reads a WSGI string (PATH_INFO, QUERY_STRING): latin-1 bytes decoded as UTF-8."""
+    return value.encode("latin1").decode(errors="replace")
+
+
+class LeanFlask(Flask):
+    """Flask asks `inspect` whether every hook and view is a coroutine on every request; the answer
+    for a plain function never changes, so it is asked once per function."""
+
+    session_interface = _NoSessions()
+    json_provider_class = _ReusedEncoder
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sync: dict[Callable[..., Any], Callable[..., Any]] = {}
+        self._bound: dict[tuple[Any, ...], tuple[str, str, str | None, str]] = {}
+
+    def create_url_adapter(self, request: Any) -> MapAdapter | None:
+        """What werkzeug derives from the host, scheme and script name (lower case, IDNA, the
+        subdomain) is derived once per such triple; the path, method and query are the request's.
+        Any setting that changes how Flask binds (trusted hosts, SERVER_NAME, host or subdomain
+        matching) takes Flask's way on every request, and so does a host past the cache's bound."""
+        if request is None or self._binds_specially():
+            return super().create_url_adapter(request)
+        environ = request.environ
+        key = (
+            environ.get("HTTP_HOST"),
+            environ.get("SERVER_NAME"),
+            environ.get("SERVER_PORT"),
+            environ["wsgi.url_scheme"],
+            environ.get("SCRIPT_NAME"),
+            environ.get("HTTP_CONNECTION"),
+            environ.get("HTTP_UPGRADE"),
+        )
+        bound = self._bound.get(key)
+        if bound is None:
+            adapter = super().create_url_adapter(request)  # BadHost and the like raise as before
+            if adapter is not None and len(self._bound) < _HOSTS_CACHED:
+                parts = (adapter.server_name, adapter.script_name, adapter.subdomain, adapter.url_scheme)
+                self._bound[key] = parts
+            return adapter
+        path_info, query = environ.get("PATH_INFO"), environ.get("QUERY_STRING")
+        return MapAdapter(
+            self.url_map,
+            *bound,
+            _wsgi_text(path_info) if path_info is not None else "/",
+            environ["REQUEST_METHOD"],
+            _wsgi_text(query) if query is not None else None,
+        )
+
+    def _binds_specially(self) -> bool:
+        config = self.config
+        return (
+            config["TRUSTED_HOSTS"] is not None
+            or config["SERVER_NAME"] is not None
+            or self.url_map.host_matching
+            or self.subdomain_matching
+        )
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        try:
+            return self._sync[func]
+        except (KeyError, TypeError):
+            pass
+        synced = super().ensure_sync(func)
+        if type(func) is FunctionType and not inspect.iscoroutinefunction(func):
+            self._sync[func] = synced  # registered hooks and views: a bounded set
+        return synced
