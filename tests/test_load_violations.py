@@ -231,7 +231,7 @@ def _summary(clauses: dict[str, Any], target_errors: dict[str, int] | None = Non
         clauses=clauses,
         target_errors=target_errors or {},
         ledger=TokenLedger(),
-        requests=requests_seen,
+        traffic=requests_seen,
         endpoints=[],
     )
 

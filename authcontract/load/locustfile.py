@@ -189,7 +189,7 @@ class _Run:
             clauses=self.total.clauses(),
             target_errors=self.total.target_errors(),
             ledger=self.ledger,
-            requests=requests,
+            traffic=requests,
             endpoints=endpoints,
         )
 

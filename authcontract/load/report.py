@@ -25,7 +25,7 @@ def build_summary(
     clauses: Mapping[str, Mapping[str, Any]],
     target_errors: Mapping[str, int],
     ledger: TokenLedger,
-    requests: Mapping[str, Any],
+    traffic: Mapping[str, Any],
     endpoints: list[Mapping[str, Any]],
 ) -> dict[str, Any]:
     """Every clause of the catalogue appears, checked or not: a clause never exercised says so."""
@@ -41,7 +41,7 @@ def build_summary(
     by_tier = {tier: sum(row["violations"] for row in rows if row["tier"] == tier) for tier in TIER_ORDER}
     return {
         "target": target,
-        "requests": dict(requests),
+        "requests": dict(traffic),
         "endpoints": [dict(endpoint) for endpoint in endpoints],
         "clauses": rows,
         "violations": by_tier,
@@ -62,13 +62,13 @@ def _ms(value: Any) -> str:
 
 def render_text(summary: Mapping[str, Any]) -> str:
     """requests/s and latency, target errors apart, then every clause with its violations, and the verdict."""
-    requests = summary["requests"]
+    traffic = summary["requests"]
     lines = [
         f"target: {summary['target']}",
-        f"requests: {requests.get('count', 0)} in {requests.get('duration_s', 0):.1f} s, "
-        f"{requests.get('rps', 0):.1f} requests/s; latency ms: p50 {_ms(requests.get('p50_ms'))}, "
-        f"p95 {_ms(requests.get('p95_ms'))}, p99 {_ms(requests.get('p99_ms'))}, "
-        f"max {_ms(requests.get('max_ms'))}",
+        f"requests: {traffic.get('count', 0)} in {traffic.get('duration_s', 0):.1f} s, "
+        f"{traffic.get('rps', 0):.1f} requests/s; latency ms: p50 {_ms(traffic.get('p50_ms'))}, "
+        f"p95 {_ms(traffic.get('p95_ms'))}, p99 {_ms(traffic.get('p99_ms'))}, "
+        f"max {_ms(traffic.get('max_ms'))}",
     ]
     errors = summary["target_errors"]
     total_errors = sum(errors.values())
@@ -120,9 +120,9 @@ def junit_xml(summary: Mapping[str, Any], redact: Callable[[str], str]) -> bytes
         errors="0",
     )
     properties = ElementTree.SubElement(suite, "properties")
-    requests = summary["requests"]
+    traffic = summary["requests"]
     for name in ("count", "rps", "p50_ms", "p95_ms", "p99_ms"):
-        ElementTree.SubElement(properties, "property", name=f"requests_{name}", value=str(requests.get(name)))
+        ElementTree.SubElement(properties, "property", name=f"requests_{name}", value=str(traffic.get(name)))
     errors = summary["target_errors"]
     ElementTree.SubElement(properties, "property", name="target_errors", value=str(sum(errors.values())))
     for row in rows:
