@@ -93,66 +93,54 @@ def login(response: requests.Response) -> Outcome:
     return _judge(response, judged)
 
 
-def _challenge(response: requests.Response, sent: str) -> Check:
-    return (
-        "every_refusal_has_a_bearer_challenge",
-        lambda c: checks.expect_bearer_challenge(c, response, sent),
+def _protected(
+    response: requests.Response,
+    sent: str,
+    clause_id: str,
+    expectation: Callable[[Clause, requests.Response, str], None],
+    *more: Check,
+) -> Outcome:
+    """An answer of the protected path: its own clause, then the Bearer challenge every refusal owes."""
+    return _judge(
+        response,
+        [
+            (clause_id, lambda c: expectation(c, response, sent)),
+            (
+                "every_refusal_has_a_bearer_challenge",
+                lambda c: checks.expect_bearer_challenge(c, response, sent),
+            ),
+            *more,
+        ],
     )
 
 
 def accepted(response: requests.Response) -> Outcome:
     """The protected path with a token just issued: it opens at once (no replication lag)."""
     sent = "Authorization: Bearer <fresh token>"
-    return _judge(
-        response,
-        [
-            ("fresh_token_is_accepted", lambda c: checks.expect_accepted(c, response, sent)),
-            _challenge(response, sent),
-        ],
-    )
+    return _protected(response, sent, "fresh_token_is_accepted", checks.expect_accepted)
 
 
 def in_lifetime(response: requests.Response) -> Outcome:
     """The protected path with a token well within its announced expires_in: still accepted."""
     sent = "Authorization: Bearer <token within its expires_in>"
-    return _judge(
-        response,
-        [
-            ("token_lives_its_announced_lifetime", lambda c: checks.expect_accepted(c, response, sent)),
-            _challenge(response, sent),
-        ],
-    )
+    return _protected(response, sent, "token_lives_its_announced_lifetime", checks.expect_accepted)
 
 
 def missing(response: requests.Response) -> Outcome:
-    sent = "no Authorization header"
-    return _judge(
-        response,
-        [
-            ("missing_authorization_is_refused", lambda c: checks.expect_refused(c, response, sent)),
-            _challenge(response, sent),
-        ],
+    return _protected(
+        response, "no Authorization header", "missing_authorization_is_refused", checks.expect_refused
     )
 
 
 def unknown(response: requests.Response) -> Outcome:
-    sent = "a well-formed unknown token"
-    return _judge(
-        response,
-        [
-            ("unknown_token_is_refused", lambda c: checks.expect_refused(c, response, sent)),
-            _challenge(response, sent),
-            ("unknown_token_gets_invalid_token", lambda c: checks.expect_invalid_token_error(c, response)),
-        ],
+    invalid_token = (
+        "unknown_token_gets_invalid_token",
+        lambda c: checks.expect_invalid_token_error(c, response),
     )
+    sent = "a well-formed unknown token"
+    return _protected(response, sent, "unknown_token_is_refused", checks.expect_refused, invalid_token)
 
 
 def malformed(response: requests.Response, name: str) -> Outcome:
     sent = f"a malformed token ({name})"
-    return _judge(
-        response,
-        [
-            ("malformed_token_is_refused", lambda c: checks.expect_refused(c, response, sent)),
-            _challenge(response, sent),
-        ],
-    )
+    return _protected(response, sent, "malformed_token_is_refused", checks.expect_refused)
