@@ -1,5 +1,6 @@
 """Flask without per-request work the mock never uses: sessions, the async check of each hook, a
-new JSON encoder for every answer, and the host's normalisation (IDNA and all) on every request."""
+new JSON encoder for every answer, the host's normalisation (IDNA and all) on every request, and
+the form parser's set-up around a urlencoded body (`lean_request.py`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from flask.sessions import NullSession, SessionInterface, SessionMixin
 from werkzeug.routing import MapAdapter
+
+from .lean_request import LeanRequest
 
 __all__ = ["LeanFlask"]
 
@@ -68,6 +71,7 @@ class LeanFlask(Flask):
     """Flask asks `inspect` whether every hook and view is a coroutine on every request; the answer
     for a plain function never changes, so it is asked once per function."""
 
+    request_class = LeanRequest
     session_interface = _NoSessions()
     json_provider_class = _ReusedEncoder
 
