@@ -47,16 +47,25 @@ class Case:
         return data
 
 
-def cases(store: Path) -> list[Case]:
-    """(a) POST /authorization and (b) GET /me on the quiet mock with a file store, (c) the bare app."""
+def cases(store: Path, *, logged: bool = False) -> list[Case]:
+    """(a) POST /authorization and (b) GET /me on the quiet mock with a file store, (c) the bare app;
+    with `logged`, also GET /me as `make run` serves it, its log line set up as a served mock's."""
     from mockserver.app import create_app
     from mockserver.settings import Settings
 
     mock = create_app(Settings(log_requests=False, store=f"file://{store}"))
     login = _case("authorization", mock, "/authorization", "POST", {"Content-Type": FORM}, _FORM_BODY)
     token = json.loads(login.call())["access_token"]
-    me = _case("me", mock, "/me", "GET", {"Authorization": f"Bearer {token}"})
-    return [login, me, _case("bare", bare_app.create_app(), bare_app.PATH, "GET")]
+    bearer = {"Authorization": f"Bearer {token}"}
+    found = [login, _case("me", mock, "/me", "GET", bearer)]
+    found.append(_case("bare", bare_app.create_app(), bare_app.PATH, "GET"))
+    if logged:
+        from mockserver.serving import request_log
+
+        request_log.configure()
+        as_make_run = create_app(Settings(store=f"file://{store}"))
+        found.append(_case("me-logged", as_make_run, "/me", "GET", bearer))
+    return found
 
 
 def cost_us(case: Case, requests: int = 20_000) -> float:

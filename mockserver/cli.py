@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -88,8 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         preflight(settings)
         if build_parser().parse_args(argv).control_token is not None:
             print(FLAG_IN_PS_WARNING, file=sys.stderr)
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+        from .serving import request_log
         from .serving.serve import serve
+
+        request_log.configure()
 
         serve(settings)  # a busy port is a ConfigError too, raised before anything is served
     except (ConfigError, MissingExtra) as error:

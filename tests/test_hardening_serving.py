@@ -117,7 +117,7 @@ def test_the_file_store_creates_every_directory_0700_and_every_file_0600(tmp_pat
     made = [tmp_path / "made", tmp_path / "made" / "by", *sorted((tmp_path / "made").rglob("*"))]
     modes = {str(path.relative_to(tmp_path)): stat.S_IMODE(path.stat().st_mode) for path in made}
     assert {"made/by/mock/state.json", "made/by/mock/generation", "made/by/mock/journal"} <= set(modes)
-    assert any(name.endswith(".jsonl") for name in modes)
+    assert any(name.endswith(".journal") for name in modes)
     wrong = {
         name: f"{mode:04o}"
         for name, mode in modes.items()

@@ -119,7 +119,7 @@ def test_every_store_keeps_the_journal_within_its_bytes(
         assert kept[-1]["headers"]["X-Filler"].startswith("0199")
         assert len(kept) >= 10
         if store == "file":
-            assert sum(path.stat().st_size for path in (tmp_path / "journal").glob("*.jsonl")) <= budget
+            assert sum(path.stat().st_size for path in (tmp_path / "journal").glob("*.journal")) <= budget
         if store == "redis":
             import redis
 

@@ -9,11 +9,13 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 __all__ = [
+    "header_kind",
     "is_secret_field",
     "loggable",
     "redact_authorization",
     "redact_fields",
     "redact_header",
+    "redact_header_as",
     "redact_query",
     "redact_token",
 ]
@@ -66,7 +68,7 @@ _SECRET_CODES = frozenset(
         "backupcode",
     }
 )
-_CACHED_HEADER_NAME = 128  # longer names are classified uncached, so the cache stays small
+_CACHED_HEADER_NAME = 128  # longer names (of headers, fields) are classified uncached: a small cache
 # IANA's HTTP authentication schemes: a lone word that is one of these is shown, anything else masked.
 _SCHEMES = frozenset(
     {"basic", "bearer", "digest", "dpop", "hoba", "mutual", "negotiate", "ntlm", "oauth", "token"}
@@ -78,12 +80,24 @@ _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def is_secret_field(name: object) -> bool:
-    """By name: password, client_secret, X-Api-Key, user[password], client_assertion, pwd, otp..."""
+    """By name: password, client_secret, X-Api-Key, user[password], client_assertion, pwd, otp...
+
+    Decided once per name up to a bound: every login's `username` and `password` pass here.
+    """
+    if type(name) is str and len(name) <= _CACHED_HEADER_NAME:
+        return _cached_is_secret(name)
+    return _is_secret(name)
+
+
+def _is_secret(name: object) -> bool:
     words = _WORDS.findall(str(name).lower())
     if not words:
         return False
     joined = "".join(words)
     return joined.endswith(_SECRET_ENDINGS) or words[-1] in _SECRET_LAST_WORDS or joined in _SECRET_CODES
+
+
+_cached_is_secret = lru_cache(maxsize=1024)(_is_secret)
 
 
 def redact_token(token: str) -> str:
@@ -109,9 +123,17 @@ def redact_authorization(value: str) -> str:
 
 
 def redact_header(name: str, value: str) -> str:
-    kind = _cached_header_kind(name) if len(name) <= _CACHED_HEADER_NAME else _header_kind(name)
-    if kind is None:
-        return value
+    kind = header_kind(name)
+    return value if kind is None else redact_header_as(kind, value)
+
+
+def header_kind(name: str) -> str | None:
+    """ "authorization", "secret" or None (shown as it is); decided once per name up to a bound."""
+    return _cached_header_kind(name) if len(name) <= _CACHED_HEADER_NAME else _header_kind(name)
+
+
+def redact_header_as(kind: str, value: str) -> str:
+    """The value of a header of that kind (not None), masked."""
     return redact_authorization(value) if kind == "authorization" else MASK
 
 

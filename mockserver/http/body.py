@@ -8,8 +8,12 @@ __all__ = ["has_body", "is_json"]
 
 
 def has_body(request: Request) -> bool:
-    """A chunked body has no Content-Length, yet is a body."""
-    return bool(request.content_length) or "HTTP_TRANSFER_ENCODING" in request.environ
+    """A chunked body has no Content-Length, yet is a body. Most requests (a GET) have neither,
+    which the environ tells without werkzeug's header parsing."""
+    environ = request.environ
+    if "HTTP_TRANSFER_ENCODING" in environ:
+        return True
+    return bool(environ.get("CONTENT_LENGTH")) and bool(request.content_length)
 
 
 def is_json(mimetype: str) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote_to_bytes
 
@@ -18,6 +18,7 @@ __all__ = ["Credentials", "read_credentials"]
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 _FIELDS = ("username", "password")
 _MAX_JSON_DEPTH = 8
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -28,19 +29,30 @@ class Credentials:
 
 def read_credentials(request: Request) -> Credentials:
     """One value per parameter across body and query: RFC 6749 §3.1 forbids repeating one."""
-    _require_utf8(request.query_string, "query string")
-    sources = [request.args, _body_fields(request)]
-    names = Counter(name for source in sources for name, _ in source.items(multi=True))
-    repeated = next((name for name, count in names.items() if count > 1), None)
-    if repeated is not None:
-        raise OAuthError.invalid_request(f"the parameter {repeated[:64]!r} is given more than once")
-    values = {}
-    for name in _FIELDS:
-        found = [value for source in sources for value in source.getlist(name)]
-        if not found or found[0] == "":
-            raise OAuthError.invalid_request(f"the parameter {name!r} is missing")
-        values[name] = _checked(name, found[0])
-    return Credentials(**values)
+    sources = [_body_fields(request)]
+    if request.environ.get("QUERY_STRING"):  # most logins have none: nothing to check or parse
+        _require_utf8(request.query_string, "query string")
+        sources.insert(0, request.args)
+    _refuse_repeated(sources)
+    username, password = (_value(sources, name) for name in _FIELDS)
+    return Credentials(username, password)
+
+
+def _refuse_repeated(sources: list[MultiDict[str, object]]) -> None:
+    seen: set[str] = set()
+    for source in sources:
+        for name, values in source.lists():
+            if len(values) > 1 or name in seen:
+                raise OAuthError.invalid_request(f"the parameter {name[:64]!r} is given more than once")
+            seen.add(name)
+
+
+def _value(sources: list[MultiDict[str, object]], name: str) -> str:
+    """The parameter's one value (repeats were refused), checked."""
+    found = next((source[name] for source in sources if name in source), "")
+    if found == "":
+        raise OAuthError.invalid_request(f"the parameter {name!r} is missing")
+    return _checked(name, found)
 
 
 def _body_fields(request: Request) -> MultiDict[str, object]:
@@ -64,9 +76,10 @@ def _body_fields(request: Request) -> MultiDict[str, object]:
 
 
 def _require_utf8(urlencoded: bytes, where: str) -> None:
-    """werkzeug decodes bad UTF-8 leniently, to U+FFFD; a login should be refused instead."""
+    """werkzeug decodes bad UTF-8 leniently, to U+FFFD; a login should be refused instead.
+    Without a %-escape the bytes are the text: one decode tells."""
     try:
-        unquote_to_bytes(urlencoded.replace(b"+", b" ")).decode("utf-8")
+        (unquote_to_bytes(urlencoded) if b"%" in urlencoded else urlencoded).decode("utf-8")
     except UnicodeDecodeError:
         raise OAuthError.invalid_request(f"the {where} is not valid UTF-8") from None
 
@@ -81,6 +94,6 @@ def _decoded(form: MultiDict[str, str]) -> MultiDict[str, str]:
 def _checked(name: str, value: object) -> str:
     if not isinstance(value, str):
         raise OAuthError.invalid_request(f"the parameter {name!r} must be a string")
-    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in value):
+    if _CONTROL_CHARACTER.search(value):
         raise OAuthError.invalid_request(f"the parameter {name!r} holds control characters")
     return value

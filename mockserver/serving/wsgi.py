@@ -5,7 +5,6 @@ A worker dies with granian's main process: an orphaned worker would go on servin
 
 from __future__ import annotations
 
-import logging
 import multiprocessing
 import os
 
@@ -13,6 +12,7 @@ from flask import Flask
 
 from ..app import create_app
 from ..settings import load_settings
+from . import request_log
 from .lifetime import die_with_parent
 
 __all__ = ["app_from_environment"]
@@ -23,5 +23,5 @@ def app_from_environment() -> Flask:
     die_with_parent(parent.pid if parent is not None else None)
     settings = load_settings(environ=os.environ)
     if settings.log_requests:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+        request_log.configure()
     return create_app(settings)

@@ -35,5 +35,5 @@ def issue_token() -> Response:
         expires_in=issued.expires_in,
         scope=" ".join(sorted(user.permissions)),
     )
-    response.headers.update(NO_STORE)
+    response.headers.extend(NO_STORE)  # added, not set: a fresh answer has neither header to replace
     return response
