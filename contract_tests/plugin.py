@@ -18,6 +18,7 @@ from . import expiry as expiry_module
 from .checks import Clause, json_body
 from .client import ContractClient
 from .expiry import Expiry
+from .heap import freeze_once
 from .login import Login, TokenSource, announced_lifetime
 from .preflight import Preflight, SettingsMistake, preflight
 from .probes import Probes
@@ -127,6 +128,7 @@ def contract_settings(request: pytest.FixtureRequest) -> ContractSettings:
 @pytest.fixture(scope="session")
 def contract_target(contract_settings: ContractSettings) -> Iterator[Target]:
     with open_target(contract_settings) as target:
+        freeze_once()  # the imports are done: see heap.py
         yield target
 
 
