@@ -66,7 +66,9 @@ def count(case: str, requests: int) -> int:
         str(requests),
     ]
     env = {**os.environ, "PYTHONHASHSEED": "0"}
-    done = subprocess.run(command, capture_output=True, env=env, check=False, timeout=1800)
+    done = subprocess.run(  # noqa: S603 - valgrind and our own interpreter, fixed arguments
+        command, capture_output=True, env=env, check=False, timeout=1800
+    )
     found = _COLLECTED.search(done.stderr)
     if done.returncode != 0 or found is None:
         tail = done.stderr.decode(errors="replace")[-2000:]
@@ -89,7 +91,9 @@ def _child(case_name: str, requests: int) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.instructions", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.instructions", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--requests", type=int, default=REQUESTS)
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
