@@ -5,7 +5,9 @@ and imports included, as a developer or CI would run it: with Python's bytecode 
 first run writes (its time is reported apart). pytest rewrites the asserts of every module of a
 pytest plugin's package, schemathesis and faker whole, and caches them there; this workspace sets
 PYTHONDONTWRITEBYTECODE=1, which would leave every run recompiling them, so the variable is
-removed. CONTRACT_* variables are removed too, so the suite starts the bundled mock.
+removed. CONTRACT_* variables are removed too, so the suite starts the bundled mock. Each run is
+printed with the 1-minute load average at its start: on a shared machine a figure means little
+without it.
 Usage: python bench/suite_time.py [runs]
 """
 
@@ -25,7 +27,16 @@ TARGET_SECONDS = 3.0  # the issue's target for the suite against the bundled moc
 NO_BYTECODE = "PYTHONDONTWRITEBYTECODE"
 
 
+def load_average() -> float:
+    """The 1-minute load average, or -1 where the platform has none."""
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return -1.0
+
+
 def run_once(environ: dict[str, str]) -> float:
+    load = load_average()
     started = time.perf_counter()
     completed = subprocess.run(  # noqa: S603 - our own interpreter and fixed arguments
         COMMAND, cwd=ROOT, env=environ, capture_output=True, text=True, check=False, timeout=300
@@ -34,6 +45,7 @@ def run_once(environ: dict[str, str]) -> float:
     if completed.returncode != 0:
         sys.stdout.write(completed.stdout[-3000:] + completed.stderr[-3000:])
         raise SystemExit(f"the contract suite failed (exit {completed.returncode})")
+    print(f"  {elapsed:.2f} s (load average {load:.2f})", flush=True)
     return elapsed
 
 

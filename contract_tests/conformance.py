@@ -5,7 +5,9 @@ that the budget (examples, invalid data or not) comes from the plugin at run tim
 off (on a live platform every replay is one more failed login), and each failure is kept as a
 redacted message instead of a traceback holding the request. A TargetError (the client's verdict
 that an exchange is no answer) stops the run's calls and is raised once the run is over: the
-check then reports a target error, not a conformance failure.
+check then reports a target error, not a conformance failure. A case that repeats one already
+judged (the same request, generated the same way, under the same checks) is not sent again: a
+fifth of the token endpoint's cases and most of the protected path's are such repeats.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from .openapi import contract_document
 from .plugin import Budget, Target
 from .redaction import Secret, redact
 
-__all__ = ["CHECKS", "Conformance", "build_schema"]
+__all__ = ["CHECKS", "Conformance", "build_schema", "request_key"]
 
 # Not ignored_auth: its probes (no token, an invalid token) go out on a session of schemathesis's
 # own, outside the suite's retries, its rule for unavailable answers and its token registration,
@@ -63,6 +65,15 @@ def summary(case: schemathesis.Case, exc: BaseException, response: requests.Resp
     body = " ".join(response.text.split())
     shown = f" {body[:BODY_SHOWN]}{'…' if len(body) > BODY_SHOWN else ''}" if body else ""
     return redact(f"{operation} answered {status_text(response)}{shown}: {checks}")
+
+
+def request_key(case: schemathesis.Case, checks: list[Callable[..., Any]]) -> str:
+    """What decides a case's verdict: the request, how it was generated (a negative case is judged
+    on what was made invalid) and the checks; not when it was generated."""
+    meta = case._meta
+    how = (meta.generation.mode, meta.components, meta.phase) if meta is not None else None
+    request = (case.method, case.path, case.path_parameters, case.query, case.cookies, case.media_type)
+    return repr((request, dict(case.headers or {}), case.body, how, [check.__name__ for check in checks]))
 
 
 def build_schema(target: Target, token: Secret) -> schemathesis.BaseSchema:
@@ -99,10 +110,13 @@ class Conformance:
     failures: list[str] = field(default_factory=list)
     summaries: list[str] = field(default_factory=list)  # one line per failing case, for the table
     target_error: TargetError | None = None
+    judged: set[str] = field(default_factory=set)  # request_key of every case sent
 
     def check(self, case: schemathesis.Case, checks: list[Callable[..., Any]] = CHECKS) -> None:
-        if self.target_error is not None:
+        key = request_key(case, checks)
+        if self.target_error is not None or key in self.judged:
             return
+        self.judged.add(key)
         self.calls += 1
         answers: list[requests.Response] = []
 

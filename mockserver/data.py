@@ -38,7 +38,9 @@ def load_json(path: Path) -> Any:
 
 
 def load_yaml(path: Path) -> Any:
+    """yaml.safe_load, with libyaml's parser when PyYAML has it: ten times faster on openapi.yaml."""
     import yaml
 
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return yaml.load(handle, Loader=loader)  # noqa: S506 - a safe loader, C or Python

@@ -13,6 +13,9 @@ from schemathesis.config import SchemathesisConfig
 from mockserver import MockServer, Settings
 from mockserver.data import fixture_path, load_json, load_yaml
 
+# The one user of schemathesis's pytest plugin, which pyproject.toml keeps out of every other run.
+pytest_plugins = ["schemathesis.pytest.plugin"]
+
 # An oversized body is invalid data rightly refused, with 413 (documented on each such operation).
 CONFIG = SchemathesisConfig.from_dict(
     {"checks": {"negative_data_rejection": {"expected-statuses": ["400", "401", "403", "404", "405", "413"]}}}
