@@ -49,6 +49,7 @@ endef
 
 bench: $(STAMP)
 	$(call bench_debian,wrk,wrk)
+	$(call bench_debian,valgrind,valgrind)
 	@$(BIN)/python -c 'import pyinstrument' 2>/dev/null || $(BIN)/python -m pip install --quiet pyinstrument
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 

@@ -80,9 +80,32 @@ def bench(
         "",
         cpu_line(measured["cpu_us_per_request"]),
         "",
+        *instructions_table(measured.get("instructions")),
         machine_table(machine),
     ]
     return payload, "\n".join(lines)
+
+
+CPU_TARGETS_US = {"authorization": 95.0, "me": 60.0}  # issue 16's targets, in the callgrind count
+
+
+def instructions_table(counted: Mapping[str, Mapping[str, float]] | None) -> list[str]:
+    """The figure the targets are held to: instructions per request under callgrind, which load does
+    not move (bench/instructions.py), at the scale bare Flask = 42 µs."""
+    if not counted:
+        return ["CPU per request under callgrind: not measured (valgrind is not installed).", ""]
+    lines = [
+        "CPU per request counted under callgrind (bench/instructions.py; 370,416 instructions = 42 µs):",
+        "",
+        "| request | instructions | µs | target | met |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for name, figures in counted.items():
+        target = CPU_TARGETS_US.get(name)
+        met = "" if target is None else ("yes" if figures["us"] <= target else "no")
+        shown = f"{target:.0f} µs" if target is not None else ""
+        lines.append(f"| {name} | {figures['instructions']:,.0f} | {figures['us']:.1f} | {shown} | {met} |")
+    return [*lines, ""]
 
 
 def cpu_line(costs: Mapping[str, float]) -> str:

@@ -3,9 +3,10 @@
 Requests/s and p99 for (a) POST /authorization, (b) GET /me with a valid token and (c) a bare
 Flask JSON endpoint, round-robin, medians of 3; the ratios (a)/(c) and (b)/(c); the worker
 processes' memory before and after a million tokens issued over HTTP; the contract suite's wall
-time (bench/suite_time.py); the CPU cost of each request in one process (bench/hotpath.py),
-which machine load does not move. Where a ratio misses its target, pyinstrument profiles the
-hot path. Writes bench/results/latest.md and .json, and profile.md when it profiled.
+time (bench/suite_time.py); the CPU cost of each request in one process (bench/hotpath.py), and
+its count of instructions under callgrind (bench/instructions.py), which machine load does not
+move. Where a ratio misses its target, pyinstrument profiles the hot path. Writes
+bench/results/latest.md and .json, and profile.md when it profiled.
 
 Usage: python -m bench.run [--rounds 3] [--tokens 1000000] [--profile auto|always|never]
 """
@@ -20,7 +21,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from . import hotpath, report, suite_time
+from . import hotpath, instructions, report, suite_time
 from .client import fetch_token
 from .machine import describe, load_average
 from .measure import RoundRobin, Shape
@@ -45,6 +46,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         measured["suite"] = suite_time.measure(args.suite_runs)
         cases = hotpath.cases(Path(scratch))
         measured["cpu_us_per_request"] = {case.name: round(hotpath.cost_us(case), 1) for case in cases}
+        if instructions.available():
+            print("counting instructions per request under callgrind", flush=True)
+            measured["instructions"] = instructions.per_request_us()
         machine["load average at end"] = load_average()
         payload, markdown = report.bench(machine, shape, measured, RATIO_TARGETS)
         path = write_results(args.name, payload, markdown)
