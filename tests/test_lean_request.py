@@ -18,7 +18,22 @@ URLENCODED = "application/x-www-form-urlencoded"
 # Bodies that reach the parser's corners: escapes (good, bad and cut), '+', bare and repeated names,
 # ';' (no separator since Python 3.10), raw bytes that are not UTF-8.
 PIECES = st.sampled_from(
-    [b"a", b"=", b"&", b"+", b"%", b"%2", b"%41", b"%C3%A9", b"%FF", b"\xff", b"\xc3\xa9", b";", b" ", b"name"]
+    [
+        b"a",
+        b"=",
+        b"&",
+        b"+",
+        b"%",
+        b"%2",
+        b"%41",
+        b"%C3%A9",
+        b"%FF",
+        b"\xff",
+        b"\xc3\xa9",
+        b";",
+        b" ",
+        b"name",
+    ]
 )
 BODIES = st.lists(PIECES, max_size=24).map(b"".join)
 
@@ -26,7 +41,9 @@ BODIES = st.lists(PIECES, max_size=24).map(b"".join)
 def read(cls: type[Request], body: bytes, content_type: str | None, *, chunked: bool = False) -> object:
     """What the app sees of a body: form and files as lists of pairs, or the HTTP error it raised."""
     headers = {"Transfer-Encoding": "chunked"} if chunked else {}
-    environ = EnvironBuilder(method="POST", data=body, content_type=content_type, headers=headers).get_environ()
+    environ = EnvironBuilder(
+        method="POST", data=body, content_type=content_type, headers=headers
+    ).get_environ()
     if chunked:
         del environ["CONTENT_LENGTH"]
         environ["wsgi.input"] = io.BytesIO(body)
@@ -53,7 +70,13 @@ def test_a_chunked_urlencoded_body_gives_werkzeugs_form(body: bytes) -> None:
 
 @pytest.mark.parametrize(
     "content_type",
-    [f"{URLENCODED}; charset=utf-8", "multipart/form-data; boundary=x", "application/json", "text/plain", None],
+    [
+        f"{URLENCODED}; charset=utf-8",
+        "multipart/form-data; boundary=x",
+        "application/json",
+        "text/plain",
+        None,
+    ],
 )
 def test_other_types_and_parameters_give_werkzeugs_form(content_type: str | None) -> None:
     body = b'--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--\r\n'
