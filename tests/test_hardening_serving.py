@@ -228,7 +228,9 @@ def _sockets_held(pid: int) -> int:
 def test_the_mock_answers_while_two_thousand_slow_requests_are_held(server: str) -> None:
     """Its own mock: two thousand clients leaving at once keep werkzeug's threads busy a while."""
     _enough_descriptors(2 * HELD_CONNECTIONS + 1024)
-    with mock_process("--server", server, "--quiet") as running, ExitStack() as held:
+    # held longer than the default 10 s read timeout: on a loaded machine, taking in two thousand
+    # connections took long enough for the first ones to be cut off before the count below
+    with mock_process("--server", server, "--read-timeout", "60", "--quiet") as running, ExitStack() as held:
         _hold_slow_requests(running.port, HELD_CONNECTIONS, held)
         deadline = time.monotonic() + 30
         while _sockets_held(running.process.pid) < HELD_CONNECTIONS:  # all taken in by the server
