@@ -236,6 +236,26 @@ def test_a_target_answering_503_to_everything_never_passes(suite: SuiteRunner, m
     assert len(outcome.errors) >= 20
 
 
+def test_a_target_error_is_reported_without_formatting_a_traceback(
+    suite: SuiteRunner, mock: MockServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The one-line report is built directly: formatting the traceback it replaces was most of a
+    run's time against a target answering 503 (the source of every frame of the exception chain)."""
+    formatted: list[str] = []
+    original = pytest.Function.repr_failure
+
+    def counted(self: pytest.Function, *args: Any, **kwargs: Any) -> Any:
+        formatted.append(self.nodeid)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(pytest.Function, "repr_failure", counted)
+    mock.state.faults.add({"path": PROTECTED_PATH, "status": 503})
+    outcome = run_against(suite, mock)
+    assert_inconclusive(outcome)
+    assert outcome.errors, outcome.text
+    assert [nodeid for nodeid in formatted if nodeid.startswith("contract_tests/")] == []
+
+
 def test_a_target_flaky_at_random_never_gets_a_contract_failure(suite: SuiteRunner, mock: MockServer) -> None:
     """Whichever requests the faults hit, schemathesis's included: passes and target errors only."""
     for spec in ({"drop": "reset", "probability": 0.2}, {"drop": "empty", "probability": 0.1}):
