@@ -114,7 +114,7 @@ def cpu_line(costs: Mapping[str, float]) -> str:
     return (
         f"CPU per request in one process, no server, no load generator (bench/hotpath.py): {listed}; "
         f"(c)/(a) {costs['bare'] / costs['authorization']:.2f}, (c)/(b) {costs['bare'] / costs['me']:.2f}. "
-        "Machine load barely moves these, unlike requests/s."
+        "Other work on a shared machine inflates these; the callgrind count below it does not move."
     )
 
 

@@ -128,7 +128,7 @@ def redact_header(name: str, value: str) -> str:
 
 
 def header_kind(name: str) -> str | None:
-    """ "authorization", "secret" or None (shown as it is); decided once per name up to a bound."""
+    """The header's kind: authorization, secret or None (shown as it is); once per name, bounded."""
     return _cached_header_kind(name) if len(name) <= _CACHED_HEADER_NAME else _header_kind(name)
 
 

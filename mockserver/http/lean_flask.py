@@ -10,7 +10,7 @@ from collections.abc import Callable
 from types import FunctionType
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from flask.sessions import NullSession, SessionInterface, SessionMixin
 from werkzeug.routing import MapAdapter
@@ -44,13 +44,6 @@ class _ReusedEncoder(DefaultJSONProvider):
             return super().dumps(obj, **kwargs)
         return self._encoder(kwargs.get("separators"), kwargs.get("indent"))(obj)
 
-    def response(self, *args: Any, **kwargs: Any) -> Response:
-        """Flask's answer, its compact layout's encoder found without building dumps' arguments."""
-        if self.compact is False or (self.compact is None and self._app.debug):
-            return super().response(*args, **kwargs)
-        obj = self._prepare_response_obj(args, kwargs)
-        return self._app.response_class(f"{self._encoder(_COMPACT, None)(obj)}\n", mimetype=self.mimetype)
-
     def _encoder(self, separators: tuple[str, str] | None, indent: int | None) -> Callable[[Any], str]:
         setting = (bool(self.ensure_ascii), bool(self.sort_keys), separators, indent)
         encoders = self.__dict__.setdefault("_encoders", {})
@@ -68,7 +61,6 @@ class _ReusedEncoder(DefaultJSONProvider):
 
 
 _LAYOUT = frozenset({"separators", "indent"})
-_COMPACT = (",", ":")  # what Flask's response() passes unless debug or compact=False
 _HOSTS_CACHED = 64  # the Host header is the client's: past this many, no more are remembered
 
 
