@@ -42,9 +42,7 @@ class _ReusedEncoder(DefaultJSONProvider):
     def dumps(self, obj: Any, **kwargs: Any) -> str:
         if not kwargs.keys() <= _LAYOUT:  # anything beyond the layout response() chooses: as Flask does
             return super().dumps(obj, **kwargs)
-        return self._encoder(kwargs.get("separators"), kwargs.get("indent"))(obj)
-
-    def _encoder(self, separators: tuple[str, str] | None, indent: int | None) -> Callable[[Any], str]:
+        separators, indent = kwargs.get("separators"), kwargs.get("indent")
         setting = (bool(self.ensure_ascii), bool(self.sort_keys), separators, indent)
         encoders = self.__dict__.setdefault("_encoders", {})
         encode = encoders.get(setting)
@@ -57,7 +55,7 @@ class _ReusedEncoder(DefaultJSONProvider):
                 indent=indent,
             )
             encode = encoders[setting] = encoder.encode
-        return encode
+        return encode(obj)
 
 
 _LAYOUT = frozenset({"separators", "indent"})
