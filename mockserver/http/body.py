@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Request
+from werkzeug.sansio.utils import get_content_length
 
 __all__ = ["has_body", "is_json"]
 
@@ -13,7 +14,8 @@ def has_body(request: Request) -> bool:
     environ = request.environ
     if "HTTP_TRANSFER_ENCODING" in environ:
         return True
-    return bool(environ.get("CONTENT_LENGTH")) and bool(request.content_length)
+    declared = environ.get("CONTENT_LENGTH")
+    return bool(declared) and bool(get_content_length(declared))
 
 
 def is_json(mimetype: str) -> bool:

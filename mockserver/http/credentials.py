@@ -28,31 +28,28 @@ class Credentials:
 
 
 def read_credentials(request: Request) -> Credentials:
-    """One value per parameter across body and query: RFC 6749 §3.1 forbids repeating one."""
+    """One value per parameter across body and query: RFC 6749 §3.1 forbids repeating one.
+
+    Takes the request object itself, not Flask's `request` proxy: every attribute read through
+    the proxy is a context lookup, and a login reads a dozen."""
     sources = [_body_fields(request)]
     if request.environ.get("QUERY_STRING"):  # most logins have none: nothing to check or parse
         _require_utf8(request.query_string, "query string")
         sources.insert(0, request.args)
-    _refuse_repeated(sources)
-    username, password = (_value(sources, name) for name in _FIELDS)
-    return Credentials(username, password)
+    given = _one_value_each(sources)
+    username = _checked("username", given.get("username", ""))
+    return Credentials(username, _checked("password", given.get("password", "")))
 
 
-def _refuse_repeated(sources: list[MultiDict[str, object]]) -> None:
-    seen: set[str] = set()
+def _one_value_each(sources: list[MultiDict[str, object]]) -> dict[str, object]:
+    """Every parameter's value, refusing one given twice, in a source or across them."""
+    given: dict[str, object] = {}
     for source in sources:
         for name, values in source.lists():
-            if len(values) > 1 or name in seen:
+            if len(values) > 1 or name in given:
                 raise OAuthError.invalid_request(f"the parameter {name[:64]!r} is given more than once")
-            seen.add(name)
-
-
-def _value(sources: list[MultiDict[str, object]], name: str) -> str:
-    """The parameter's one value (repeats were refused), checked."""
-    found = next((source[name] for source in sources if name in source), "")
-    if found == "":
-        raise OAuthError.invalid_request(f"the parameter {name!r} is missing")
-    return _checked(name, found)
+            given[name] = values[0]
+    return given
 
 
 def _body_fields(request: Request) -> MultiDict[str, object]:
@@ -92,6 +89,8 @@ def _decoded(form: MultiDict[str, str]) -> MultiDict[str, str]:
 
 
 def _checked(name: str, value: object) -> str:
+    if value == "":
+        raise OAuthError.invalid_request(f"the parameter {name!r} is missing")
     if not isinstance(value, str):
         raise OAuthError.invalid_request(f"the parameter {name!r} must be a string")
     if _CONTROL_CHARACTER.search(value):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import lru_cache
 from typing import Any
 
 from flask import Request, Response
@@ -18,6 +17,7 @@ from .json_input import parse_json_object
 __all__ = ["entry_from"]
 
 _CACHED_KEY = 128  # longer environ keys are translated uncached, so the cache stays small
+_NAMES_KEPT = 1024  # environ keys remembered; past them, keys are translated every time
 
 
 def entry_from(request: Request, response: Response, now: float) -> JournalEntry:
@@ -37,8 +37,13 @@ def entry_from(request: Request, response: Response, now: float) -> JournalEntry
 def _headers(environ: dict[str, Any]) -> Iterator[tuple[str, str]]:
     """The request's headers as werkzeug's `request.headers` lists them, read from the environ
     directly: the environ key to header name translation is made once per key, not per request."""
+    names = _HEADER_NAMES
     for key, value in environ.items():
-        name = _cached_header_name(key) if len(key) <= _CACHED_KEY else _header_name(key)
+        name = names.get(key, _UNSEEN)
+        if name is _UNSEEN:
+            name = _header_name(key)
+            if len(names) < _NAMES_KEPT and len(key) <= _CACHED_KEY:  # the client's: bounded
+                names[key] = name
         if name is not None and (value or key[:5] == "HTTP_"):
             yield name, value
 
@@ -55,7 +60,8 @@ def _header_name(key: str) -> str | None:
     return None
 
 
-_cached_header_name = lru_cache(maxsize=1024)(_header_name)
+_HEADER_NAMES: dict[str, str | None] = {}  # a plain dict: an lru_cache call costs twice its lookup
+_UNSEEN = object()
 
 
 def _body_fields(request: Request) -> Any:

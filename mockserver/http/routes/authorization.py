@@ -18,7 +18,7 @@ NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 @blueprint.post("/authorization")
 def issue_token() -> Response:
     mock = state()
-    credentials = read_credentials(request)
+    credentials = read_credentials(request._get_current_object())  # type: ignore[attr-defined] - once, not per attribute
     mock.lockout.check(credentials.username)
     user = mock.users.verify(credentials.username, credentials.password)
     status = mock.settings.invalid_grant_status
