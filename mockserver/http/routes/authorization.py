@@ -12,7 +12,7 @@ __all__ = ["blueprint"]
 
 blueprint = Blueprint("authorization", __name__)
 
-NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+NO_STORE = (("Cache-Control", "no-store"), ("Pragma", "no-cache"))
 
 
 @blueprint.post("/authorization")
@@ -35,5 +35,7 @@ def issue_token() -> Response:
         expires_in=issued.expires_in,
         scope=" ".join(sorted(user.permissions)),
     )
-    response.headers.extend(NO_STORE)  # added, not set: a fresh answer has neither header to replace
+    headers = response.headers
+    for name, value in NO_STORE:  # added, not set: a fresh answer has neither header to replace
+        headers.add(name, value)  # one by one: `extend` first asks the Mapping ABC what NO_STORE is
     return response
