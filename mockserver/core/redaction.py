@@ -148,10 +148,10 @@ _cached_header_kind = lru_cache(maxsize=1024)(_header_kind)  # every request's h
 
 def redact_fields(values: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> dict[str, Any]:
     """A copy of form, JSON or query fields with every secret field masked, at any depth."""
-    if isinstance(values, (list, dict)):  # the usual two, told apart before the Mapping ABC's check
-        items = values.items() if isinstance(values, dict) else values
+    if isinstance(values, list):  # pairs, as the journal hands a form over: not worth asking the ABC
+        items = values
     else:
-        items = values.items() if isinstance(values, Mapping) else values
+        items = values.items() if isinstance(values, (dict, Mapping)) else values
     return {key: MASK if is_secret_field(key) else _redact_nested(value) for key, value in items}
 
 
