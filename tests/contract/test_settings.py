@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from contract_tests import redaction
 from contract_tests.plugin import LIVE_BUDGET, MOCK_BUDGET, Budget, open_target
-from contract_tests.redaction import Secret, redact
+from contract_tests.redaction import Redactor, Secret, redact
 from contract_tests.settings import ConfigError, ContractSettings, load_settings
 
 LIVE = {
@@ -107,8 +108,11 @@ def test_bad_settings_name_the_variable(environ: dict[str, str], message: str) -
     assert "hunter2" not in str(error.value)
 
 
-def test_examples_come_from_the_layers_and_set_the_targets_budget(tmp_path: Path) -> None:
+def test_examples_come_from_the_layers_and_set_the_targets_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """CONTRACT_EXAMPLES replaces the examples of the target's budget, never whether invalid data is sent."""
+    monkeypatch.setattr(redaction, "REDACTOR", Redactor())  # the mock's `demo` stays a secret of this test
     profile = tmp_path / "quick.toml"
     profile.write_text("[contract]\nexamples = 4\n")
     assert load_settings(environ={}, profile=profile).examples == 4
