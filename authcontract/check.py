@@ -40,6 +40,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add(
         "--timeout", metavar="SECONDS", help="how long each HTTP call may take (CONTRACT_TIMEOUT, default 10)"
     )
+    add(
+        "--examples",
+        metavar="N",
+        help="schemathesis cases per operation and mode (CONTRACT_EXAMPLES; default 15 mock, 3 platform)",
+    )
     add("--profile", type=Path, metavar="FILE", help="TOML file of contract settings (a [contract] table)")
     add("--ca-bundle", metavar="FILE", help="PEM CAs to trust for an https platform (CONTRACT_CA_BUNDLE)")
     add(
@@ -72,6 +77,7 @@ def _settings(
         "credentials_in",
         "expiry_wait",
         "timeout",
+        "examples",
         "ca_bundle",
     )
     options = {name: getattr(args, name) for name in names}

@@ -29,6 +29,7 @@ PASSED_ON = (
     ("credentials_in", "--credentials-in"),
     ("expiry_wait", "--expiry-wait"),
     ("timeout", "--contract-timeout"),
+    ("examples", "--contract-examples"),
     ("ca_bundle", "--ca-bundle"),
     ("profile", "--contract-profile"),
     ("advisory", "--advisory"),

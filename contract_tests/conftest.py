@@ -69,6 +69,7 @@ OPTIONS = {
     "protected_path": "a GET path that answers 2xx to a valid Bearer token (CONTRACT_PROTECTED_PATH)",
     "expiry_wait": "seconds the suite may wait for a token to expire (CONTRACT_EXPIRY_WAIT, default 0)",
     "timeout": "seconds each HTTP call may take (CONTRACT_TIMEOUT, default 10)",
+    "examples": "schemathesis cases per operation and mode (CONTRACT_EXAMPLES; default 15 mock, 3 live)",
     "ca_bundle": "PEM file of the CAs to trust for a live https target (CONTRACT_CA_BUNDLE)",
 }
 _undo_log_redaction: list[Callable[[], None]] = []
@@ -83,7 +84,7 @@ def _preflight_first(preflight_result: Preflight) -> Preflight:
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("contract", "contract suite (contract_tests/)")
     for name, help_text in OPTIONS.items():
-        flag = "--contract-timeout" if name == "timeout" else "--" + name.replace("_", "-")
+        flag = f"--contract-{name}" if name in ("timeout", "examples") else "--" + name.replace("_", "-")
         group.addoption(flag, dest=f"contract_{name}", default=None, help=help_text)
     group.addoption("--contract-profile", default=None, help="TOML file of non-secret contract settings")
     group.addoption(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 import requests
@@ -101,7 +101,7 @@ def open_target(settings: ContractSettings) -> Iterator[Target]:
             protected_path=settings.protected_path,
             settings=settings,
             move_clock=None,
-            budget=LIVE_BUDGET,
+            budget=_budget(LIVE_BUDGET, settings),
         )
         return
     from mockserver import MockServer
@@ -115,8 +115,13 @@ def open_target(settings: ContractSettings) -> Iterator[Target]:
             protected_path=settings.protected_path or MOCK_PROTECTED_PATH,
             settings=settings,
             move_clock=server.state.clock.advance,
-            budget=MOCK_BUDGET,
+            budget=_budget(MOCK_BUDGET, settings),
         )
+
+
+def _budget(default: Budget, settings: ContractSettings) -> Budget:
+    """The target's budget, with CONTRACT_EXAMPLES (--contract-examples) when it is set."""
+    return default if settings.examples is None else replace(default, examples=settings.examples)
 
 
 def _login(settings: ContractSettings, username: Secret, password: Secret) -> Login:

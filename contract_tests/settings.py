@@ -59,6 +59,7 @@ class ContractSettings:
     expiry_wait: float = 0.0
     expired_token: Secret | None = None
     timeout: float = 10.0
+    examples: int | None = None  # schemathesis cases per operation and mode; None: the target's budget
     ca_bundle: Path | None = None  # the CAs a live https target's certificate is checked against
     profile: Path | None = field(default=None, compare=False)
 
@@ -74,6 +75,7 @@ class ContractSettings:
         _require(self.credentials_in in CREDENTIALS_IN, "credentials_in", f"must be one of {CREDENTIALS_IN}")
         _require(math.isfinite(self.expiry_wait) and self.expiry_wait >= 0, "expiry_wait", "must be >= 0")
         _require(math.isfinite(self.timeout) and self.timeout > 0, "timeout", "must be > 0 seconds")
+        _require(self.examples is None or self.examples >= 1, "examples", "must be at least 1")
         if self.ca_bundle is not None:
             _require(
                 self.ca_bundle.is_file(),
@@ -166,11 +168,22 @@ def _coerce(name: str, value: Any) -> Any:
             return float(value)
         except (TypeError, ValueError):
             raise ConfigError(f"{env_name(name)} must be a number of seconds, got {value!r}") from None
+    if name == "examples":
+        return _whole_number(name, value)
     if name == "base_url":
         return str(value).rstrip("/")
     if name == "ca_bundle":
         return Path(str(value))
     return str(value)
+
+
+def _whole_number(name: str, value: Any) -> int:
+    """A count from the environment (text), a profile (an integer) or an option; never a bool or 2.5."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        return int(value)
+    raise ConfigError(f"{env_name(name)} must be a whole number, got {value!r}")
 
 
 def _token_params(value: Any) -> tuple[tuple[str, str], ...]:

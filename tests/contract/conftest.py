@@ -9,6 +9,7 @@ pytester is not used: its plugin can only be enabled from the root conftest or t
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import os
 from collections.abc import Mapping
@@ -61,10 +62,16 @@ class Outcome:
 
 
 def run_inline(*args: str) -> Outcome:
+    """One run of the suite in this process. What it leaves alive (the modules and caches of its first
+    run, schemathesis's among them) is frozen out of the cyclic collector's sight, as tests/conftest.py
+    does after collection: pytest ends every run with full collections (unraisableexception's cleanup),
+    which otherwise walked all of it again, a tenth of a second each run. The run's garbage is gone by
+    then: those collections have just freed it."""
     recorder = Recorder()
     stdout, stderr = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
         ret = pytest.main([str(SUITE), "-p", "no:cacheprovider", *args], plugins=[recorder])
+    gc.freeze()
     outcome = Outcome(int(ret), stdout.getvalue(), stderr.getvalue())
     for report in recorder.reports:
         name = report.nodeid.rsplit("::", 1)[-1]

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from contract_tests.redaction import Secret, redact
+from contract_tests import redaction
+from contract_tests.plugin import LIVE_BUDGET, MOCK_BUDGET, Budget, open_target
+from contract_tests.redaction import Redactor, Secret, redact
 from contract_tests.settings import ConfigError, ContractSettings, load_settings
 
 LIVE = {
@@ -94,6 +96,9 @@ def test_secrets_are_refused_as_options(name: str) -> None:
         pytest.param({"CONTRACT_BASE_URL": "ftp://x.test"}, "CONTRACT_BASE_URL", id="scheme"),
         pytest.param({**LIVE, "CONTRACT_BASE_URL": "https://u:p@x.test"}, "credentials", id="userinfo"),
         pytest.param({"CONTRACT_TYPO": "1"}, "CONTRACT_TYPO", id="unknown-variable"),
+        pytest.param({"CONTRACT_EXAMPLES": "many"}, "CONTRACT_EXAMPLES must be a whole", id="examples-word"),
+        pytest.param({"CONTRACT_EXAMPLES": "2.5"}, "CONTRACT_EXAMPLES must be a whole", id="examples-half"),
+        pytest.param({"CONTRACT_EXAMPLES": "0"}, "CONTRACT_EXAMPLES must be at least 1", id="examples-zero"),
     ],
 )
 def test_bad_settings_name_the_variable(environ: dict[str, str], message: str) -> None:
@@ -101,6 +106,28 @@ def test_bad_settings_name_the_variable(environ: dict[str, str], message: str) -
         load_settings(environ=environ)
     assert "\n" not in str(error.value)
     assert "hunter2" not in str(error.value)
+
+
+def test_examples_come_from_the_layers_and_set_the_targets_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CONTRACT_EXAMPLES replaces the examples of the target's budget, never whether invalid data is sent."""
+    monkeypatch.setattr(redaction, "REDACTOR", Redactor())  # the mock's `demo` stays a secret of this test
+    profile = tmp_path / "quick.toml"
+    profile.write_text("[contract]\nexamples = 4\n")
+    assert load_settings(environ={}, profile=profile).examples == 4
+    assert load_settings(environ={"CONTRACT_EXAMPLES": "6"}, profile=profile).examples == 6
+    assert load_settings(environ={"CONTRACT_EXAMPLES": "6"}, options={"examples": "2"}).examples == 2
+    profile.write_text("[contract]\nexamples = true\n")
+    with pytest.raises(ConfigError, match="CONTRACT_EXAMPLES must be a whole number, got True"):
+        load_settings(environ={}, profile=profile)
+    assert load_settings(environ={}).examples is None
+    with open_target(load_settings(environ={})) as target:
+        assert target.budget == MOCK_BUDGET
+    with open_target(load_settings(environ={"CONTRACT_EXAMPLES": "2"})) as target:
+        assert target.budget == Budget(examples=2, negative=MOCK_BUDGET.negative)
+    with open_target(load_settings(environ={**LIVE, "CONTRACT_EXAMPLES": "5"})) as target:
+        assert target.budget == Budget(examples=5, negative=LIVE_BUDGET.negative)
 
 
 def test_missing_profile_is_a_config_error(tmp_path: Path) -> None:
