@@ -7,10 +7,11 @@ import os
 import platform
 import shutil
 import subprocess
+import time
 from importlib.metadata import version
 from pathlib import Path
 
-__all__ = ["describe", "load_average", "tool_version"]
+__all__ = ["busy_note", "describe", "load_average", "tool_version", "wait_for_quiet"]
 
 
 def describe() -> dict[str, str | int]:
@@ -32,6 +33,34 @@ def describe() -> dict[str, str | int]:
 def load_average() -> str:
     """1, 5 and 15 minute load: other work on the machine during a run shows here."""
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def wait_for_quiet(limit_s: float) -> float:
+    """Wait up to `limit_s` for the 1-minute load average to fall below the core count (other
+    sessions' work on a shared machine); the load average when the wait ends."""
+    cores = os.cpu_count() or 1
+    deadline = time.monotonic() + limit_s
+    while (load := os.getloadavg()[0]) >= cores and time.monotonic() < deadline:
+        print(f"waiting for a quiet machine: load average {load:.1f} on {cores} cores", flush=True)
+        time.sleep(min(15.0, max(0.0, deadline - time.monotonic())))
+    return load
+
+
+def busy_note(load_at_start: float) -> str | None:
+    """What a run that started on a busy machine cannot show, or None if the machine was quiet.
+
+    On 2026-12-01, at load averages of 14 to 23 (work outside this bench), axa's issuance fell from
+    450-510 requests/s to 135-345 and WireMock's /me to a third, while the mock's held: the ratios
+    of such a run flatter the mock."""
+    cores = os.cpu_count() or 1
+    if load_at_start < cores:
+        return None
+    return (
+        f"**A busy machine:** the 1-minute load average was {load_at_start:.1f} on {cores} cores when "
+        "the run started. Work outside the bench has cost the peers' single-threaded Node and JVM far "
+        "more than the mock's workers, so these ratios are not evidence for the targets. "
+        "`--wait-quiet SECONDS` waits for the load to fall first."
+    )
 
 
 def tool_version(command: list[str]) -> str:
