@@ -5,9 +5,14 @@ pytest rewrites the asserts of every module of a distribution that registers a p
 `marshal.load` on an open file: thousands of small reads per module. In a run against the bundled
 mock that was a fifth of all the instructions (1.7 of 7.7 billion under callgrind; the
 interpreter's own loads of every other module, 0.2). The suite asserts nothing through their code:
-its checks raise their own errors. So a finder ahead of pytest's hands these packages to Python's
-path finder; a module imported before it was installed (a plugin pytest loaded at start) stays as
-it was, and a package the path finder cannot find goes on to pytest's finder as before.
+its checks raise their own errors. So a finder ahead of pytest's hands their submodules to
+Python's path finder; a module imported before it was installed (a plugin pytest loaded at start)
+stays as it was, and one the path finder cannot find goes on to pytest's finder as before.
+
+Each package's top module and its pytest integration (`schemathesis.pytest`, `anyio.pytest_plugin`)
+are left to pytest: a later pytest session in the same process (`pytest.main`, pytester, the
+proof platforms in tests/contract) marks those names for rewriting again and warns, an error
+under `filterwarnings = error`, if it finds them imported without.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ PLAIN_PACKAGES = frozenset({"anyio", "faker", "hypothesis", "schemathesis"})
 
 
 class PlainImports(MetaPathFinder):
-    """Finds the modules of `packages` the way the interpreter would without pytest's finder."""
+    """Finds the submodules of `packages` the way the interpreter would without pytest's finder."""
 
     def __init__(self, packages: frozenset[str] = PLAIN_PACKAGES) -> None:
         self.packages = packages
@@ -33,7 +38,8 @@ class PlainImports(MetaPathFinder):
     def find_spec(
         self, fullname: str, path: Sequence[str] | None = None, target: ModuleType | None = None
     ) -> ModuleSpec | None:
-        if fullname.partition(".")[0] not in self.packages:
+        package, dot, rest = fullname.partition(".")
+        if not dot or package not in self.packages or "pytest" in rest:
             return None
         return PathFinder.find_spec(fullname, path, target)
 
