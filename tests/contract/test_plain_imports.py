@@ -33,13 +33,16 @@ def test_top_modules_plugins_and_other_packages_are_left_to_pytest(name: str) ->
 
 
 def test_install_puts_the_finder_first_and_takes_it_off() -> None:
+    before = list(sys.meta_path)  # a run that collects contract_tests too has the suite's own finder
     uninstall = install()
     try:
         assert isinstance(sys.meta_path[0], PlainImports)
+        assert sys.meta_path[1:] == before
     finally:
         uninstall()
-    assert not any(isinstance(finder, PlainImports) for finder in sys.meta_path)
+    assert sys.meta_path == before
     uninstall()  # twice is harmless: pytest's cleanup may run after an early exit
+    assert sys.meta_path == before
 
 
 def _parent_path(name: str) -> list[str] | None:
