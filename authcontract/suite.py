@@ -36,6 +36,9 @@ PASSED_ON = (
     ("keyword", "-k"),
 )
 
+# Plugins installed with the suite's libraries that the suite never uses (it drives hypothesis and
+# schemathesis itself, asks for no `faker` fixture, has no async test): each loaded costs a start.
+UNUSED_PLUGINS = ("schemathesis", "faker", "anyio")
 EXIT_GRACE = 30  # seconds a suite may take to exit once it closed its output
 
 
@@ -46,6 +49,8 @@ def suite_command(args: argparse.Namespace, work: Path) -> list[str]:
     (work / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
     command = [sys.executable, "-m", "pytest", str(suite), "-c", str(work / "pytest.ini")]
     command += ["--rootdir", str(suite.parent), "-p", "no:cacheprovider", "-q", "-p", "authcontract.recorder"]
+    for unused in UNUSED_PLUGINS:
+        command += ["-p", f"no:{unused}"]
     command += ["--authcontract-record", str(work / "results.json")]
     for name, option in PASSED_ON:
         value = getattr(args, name)

@@ -264,7 +264,7 @@ def test_settings_become_the_suites_own_options_and_credentials_never_do(tmp_pat
     assert pairs["-k"] == "bearer"
     assert pairs["-c"] == str(tmp_path / "pytest.ini")  # whatever ini file the caller's directory holds
     plugins = [value for option, value in pairwise(command) if option == "-p"]
-    assert plugins == ["no:cacheprovider", "authcontract.recorder"]
+    assert plugins == ["no:cacheprovider", "authcontract.recorder", "no:schemathesis", "no:faker", "no:anyio"]
     assert not [part for part in command if "password" in part.lower() or "username" in part.lower()]
 
 
