@@ -217,10 +217,14 @@ def _sockets_held(pid: int) -> int:
     held = 0
     for process in (pid, *_children(pid)):
         try:
-            links = [os.readlink(f"/proc/{process}/fd/{fd}") for fd in os.listdir(f"/proc/{process}/fd")]
-        except FileNotFoundError:  # a descriptor closed while being read
+            descriptors = os.listdir(f"/proc/{process}/fd")
+        except FileNotFoundError:  # a worker gone since it was listed
             continue
-        held += sum(link.startswith("socket:") for link in links)
+        for descriptor in descriptors:
+            try:
+                held += os.readlink(f"/proc/{process}/fd/{descriptor}").startswith("socket:")
+            except FileNotFoundError:  # closed since the listing: only this one is not counted
+                continue
     return held
 
 

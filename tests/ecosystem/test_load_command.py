@@ -202,8 +202,8 @@ def test_no_password_or_token_in_the_terminal_or_the_reports(tmp_path: Path) -> 
     platform = LeakyPlatform()
     html, junit, summary_file = tmp_path / "leaky.html", tmp_path / "leaky.xml", tmp_path / "leaky.json"
     with MockServer(app=leaky_app(platform)) as server:
-        run = load(
-            *("--users", "5", "--run-time", "3s"),
+        run = load(  # 5 s: at load averages near 20, 3 s gave as few as 10 logins
+            *("--users", "5", "--run-time", "5s"),
             *("--html", str(html), "--junitxml", str(junit), "--json", str(summary_file)),
             env=_live(server.url, platform.username, platform.password),
         )
