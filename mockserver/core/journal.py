@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..store import Backend
-from .redaction import MASK, redact_fields, redact_header, redact_query
+from .redaction import LEAF_TYPES, MASK, redact_fields, redact_header, redact_query
 
 __all__ = [
     "MAX_ITEMS",
@@ -30,7 +30,6 @@ MAX_ITEMS = 32  # headers of a request, fields of one body object, items of one 
 MAX_NAME_CHARS = 64  # a header's or a field's name
 MAX_VALUE_CHARS = 512  # a header's value, a field's text
 MAX_TEXT_CHARS = 2048  # the path, the query string
-_NUMBERS = frozenset({int, float, bool, type(None)})
 _ENTRY_OVERHEAD = 160  # bytes an entry's fixed fields take, for the memory store's byte count
 
 
@@ -116,7 +115,7 @@ def _bounded_headers(headers: Iterable[tuple[str, str]], cut: _Cut) -> dict[str,
 def _bounded(value: Any, cut: _Cut) -> Any:
     if isinstance(value, str):
         return cut.text(value, MAX_VALUE_CHARS)
-    if type(value) in _NUMBERS:  # before the Mapping ABC, whose isinstance is the dear one
+    if type(value) in LEAF_TYPES:  # before the Mapping ABC, whose isinstance is the dear one
         return value
     if isinstance(value, (dict, Mapping)):
         if len(value) > MAX_ITEMS:

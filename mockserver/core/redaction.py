@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 __all__ = [
+    "LEAF_TYPES",
     "header_kind",
     "is_secret_field",
     "loggable",
@@ -157,11 +158,11 @@ def redact_fields(values: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> dict
 
 # Values that hold nothing nested, told by their exact type: an isinstance against the Mapping ABC
 # costs more than the rest of a login field's redaction, and every field of every body passes here.
-_LEAVES = frozenset({str, int, float, bool, type(None)})
+LEAF_TYPES = frozenset({str, int, float, bool, type(None)})
 
 
 def _redact_nested(value: Any) -> Any:
-    if type(value) in _LEAVES:
+    if type(value) in LEAF_TYPES:
         return value
     if isinstance(value, Mapping):
         return redact_fields(value)
