@@ -10,11 +10,15 @@ process that serves, never by `create_app`, so an application embedding the mock
 from __future__ import annotations
 
 import logging
+import os
+import threading
 import time
+from typing import TextIO
 
-__all__ = ["FORMAT", "SecondCachingFormatter", "configure"]
+__all__ = ["FLUSH_DELAY", "FORMAT", "BatchingStreamHandler", "SecondCachingFormatter", "configure"]
 
 FORMAT = "%(asctime)s %(name)s %(message)s"
+FLUSH_DELAY = 0.05  # seconds: a line shows this late at most; a worker killed outright loses these
 
 
 class SecondCachingFormatter(logging.Formatter):
@@ -35,10 +39,85 @@ class SecondCachingFormatter(logging.Formatter):
         return self.default_msec_format % (text, record.msecs)
 
 
+class BatchingStreamHandler(logging.StreamHandler):
+    """logging.StreamHandler, except that lines coming faster than one per `delay` seconds are
+    written together, at most `delay` seconds late.
+
+    A write per line was a system call per request, during which the worker's other threads took
+    the GIL. A line after a quiet spell (the first, a developer's single call) is written at once;
+    under load, a thread of this process writes each batch. What is still waiting is written before
+    a fork (no child repeats its parent's lines) and at exit: logging's own flush at an
+    interpreter's exit, multiprocessing's finalizers in a granian worker, which ends in `os._exit`.
+    A process killed outright loses at most `delay` seconds of lines.
+    """
+
+    def __init__(self, stream: TextIO | None = None, delay: float = FLUSH_DELAY) -> None:
+        super().__init__(stream)
+        self.delay = delay
+        self._start_afresh()
+        os.register_at_fork(before=self.flush, after_in_child=self._start_afresh)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Called with the handler's lock held, as logging calls every handler's `emit`."""
+        try:
+            line = self.format(record) + self.terminator
+        except Exception:  # as logging's own handlers: a record that cannot be formatted is reported
+            self.handleError(record)
+            return
+        if not self._lines and record.created - self._written_at >= self.delay:
+            self._write(line)
+            return
+        self._lines.append(line)  # before the check: a batch taken after the check below holds it
+        if not self._due.is_set():
+            if not self._writing:
+                self._start_writer()
+            self._due.set()
+
+    def flush(self) -> None:
+        with self.lock:  # type: ignore[union-attr] - Handler.__init__ made it
+            lines, self._lines = self._lines, []
+            self._write("".join(lines))
+
+    def _write(self, text: str) -> None:
+        if not text:
+            return
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except (OSError, ValueError):  # stderr closed or full: where else would this be reported?
+            pass  # the lines are dropped, as logging drops a line it cannot write; the next may pass
+        self._written_at = time.time()  # the clock of LogRecord.created
+
+    def _start_afresh(self) -> None:
+        """Nothing waiting and no writer thread: a new handler, or a forked child (no threads)."""
+        self._lines: list[str] = []
+        self._written_at = 0.0
+        self._due = threading.Event()
+        self._writing = False
+
+    def _start_writer(self) -> None:
+        from multiprocessing import util
+
+        self._writing = True
+        util.Finalize(self, self.flush, exitpriority=0)  # run by a multiprocessing child's exit
+        threading.Thread(target=self._write_batches, name="request-log", daemon=True).start()
+
+    def _write_batches(self) -> None:
+        while True:
+            self._due.wait()
+            time.sleep(self.delay)  # the lines of this interval join the batch
+            self._due.clear()
+            self.flush()
+
+
 def configure() -> None:
-    to_stderr = logging.StreamHandler()
-    to_stderr.setFormatter(SecondCachingFormatter(FORMAT))
-    logging.basicConfig(level=logging.INFO, handlers=[to_stderr])  # as before: a no-op if the root has one
+    """The root logger at INFO, writing to stderr in batches: unless it has a handler already, as
+    in a granian worker forked from the process that configured it (logging.basicConfig's rule)."""
+    root = logging.getLogger()
+    if not root.handlers:
+        to_stderr = BatchingStreamHandler()
+        to_stderr.setFormatter(SecondCachingFormatter(FORMAT))
+        logging.basicConfig(level=logging.INFO, handlers=[to_stderr])
     logging._srcfile = None  # type: ignore[attr-defined] - the HOWTO's switch for findCaller
     logging.logThreads = False
     logging.logProcesses = False
