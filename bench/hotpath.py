@@ -49,12 +49,13 @@ class Case:
 
 def cases(store: Path, *, logged: bool = False) -> list[Case]:
     """(a) POST /authorization and (b) GET /me on the quiet mock with a file store, (c) the bare app;
-    with `logged`, also GET /me as `make run` serves it, its log line set up as a served mock's."""
+    with `logged`, also both as `make run` serves them, their log line set up as a served mock's."""
     from mockserver.app import create_app
     from mockserver.settings import Settings
 
     mock = create_app(Settings(log_requests=False, store=f"file://{store}"))
-    login = _case("authorization", mock, "/authorization", "POST", {"Content-Type": FORM}, _FORM_BODY)
+    login_headers = {"Content-Type": FORM}
+    login = _case("authorization", mock, "/authorization", "POST", login_headers, _FORM_BODY)
     token = json.loads(login.call())["access_token"]
     bearer = {"Authorization": f"Bearer {token}"}
     found = [login, _case("me", mock, "/me", "GET", bearer)]
@@ -64,6 +65,10 @@ def cases(store: Path, *, logged: bool = False) -> list[Case]:
 
         request_log.configure()
         as_make_run = create_app(Settings(store=f"file://{store}"))
+        logged_login = _case(
+            "authorization-logged", as_make_run, "/authorization", "POST", login_headers, _FORM_BODY
+        )
+        found.append(logged_login)
         found.append(_case("me-logged", as_make_run, "/me", "GET", bearer))
     return found
 
