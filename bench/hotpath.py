@@ -65,6 +65,7 @@ def cases(store: Path, *, logged: bool = False) -> list[Case]:
 
         request_log.configure()
         as_make_run = create_app(Settings(store=f"file://{store}"))
+        request_log.attach(as_make_run)
         logged_login = _case(
             "authorization-logged", as_make_run, "/authorization", "POST", login_headers, _FORM_BODY
         )

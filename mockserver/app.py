@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
 from flask import Flask, Request, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -23,11 +24,16 @@ from .http.lean_flask import LeanFlask
 from .http.routes import api, authorization, control
 from .settings import Settings
 
-__all__ = ["MAX_BODY_BYTES", "create_app"]
+__all__ = ["MAX_BODY_BYTES", "REQUEST_LINE", "REQUEST_LOG_KEY", "RequestLogWriter", "create_app"]
 
 MAX_BODY_BYTES = 16 * 1024
 log = logging.getLogger("mockserver")
 STARTED_KEY = "mockserver.started"  # when the request's first hook ran, for the log line
+REQUEST_LINE = "%s %s %s %.1fms"  # method, path, status, milliseconds
+# app.extensions[REQUEST_LOG_KEY]: where a served mock's request lines go instead of `log.info`,
+# as (logger name, REQUEST_LINE, its fields); set by the serving layer (`request_log.attach`).
+REQUEST_LOG_KEY = "mockserver.request_log"
+RequestLogWriter = Callable[[str, str, tuple[object, ...]], None]
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Flask:
@@ -102,8 +108,10 @@ def _register_request_hooks(app: Flask, mock: MockState) -> None:
         if not current.path.startswith(CONTROL_PREFIX):
             journal.record(entry_from(current, response, clock.now()))
         response.headers["X-Mock-Worker"] = worker.pid_text()  # which worker answered
-        if log_requests and log.isEnabledFor(logging.INFO):
-            _log_line(current, response)
+        if log_requests:
+            write = app.extensions.get(REQUEST_LOG_KEY)
+            if write is not None or log.isEnabledFor(logging.INFO):
+                _log_line(current, response, write)
         return response
 
 
@@ -126,11 +134,15 @@ def _refuse_oversized_body(current: Request) -> None:
         raise RequestEntityTooLarge()
 
 
-def _log_line(current: Request, response: Response) -> None:
+def _log_line(current: Request, response: Response, write: RequestLogWriter | None) -> None:
     started = current.environ.get(STARTED_KEY)
     elapsed_ms = (time.perf_counter() - started) * 1000 if started is not None else 0.0
     query = current.environ.get("QUERY_STRING", "")
     if query:
         query = redact_query(query)
     path = loggable(f"{current.path}?{query}" if query else current.path)
-    log.info("%s %s %s %.1fms", current.method, path, response.status_code, elapsed_ms)
+    fields = (current.method, path, response.status_code, elapsed_ms)
+    if write is None:
+        log.info(REQUEST_LINE, *fields)
+    else:
+        write(log.name, REQUEST_LINE, fields)

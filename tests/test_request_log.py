@@ -3,15 +3,18 @@ lines written together under load, yet none late after a quiet spell, lost at ex
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import multiprocessing
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from mockserver.serving.request_log import FORMAT, BatchingStreamHandler, SecondCachingFormatter
+from mockserver.settings import Settings
 
 LONG = 3600.0  # a batch delay no test outlives: what is written, the test's own steps wrote
 
@@ -50,18 +53,16 @@ def test_an_explicit_date_format_is_logging_own() -> None:
 def test_configure_logs_through_the_caching_formatter(monkeypatch: pytest.MonkeyPatch) -> None:
     from mockserver.serving import request_log
 
-    root = logging.getLogger()
-    monkeypatch.setattr(root, "handlers", [])  # as in a fresh serving process; restored afterwards
     for switch in ("logThreads", "logProcesses", "logMultiprocessing", "_srcfile"):
         monkeypatch.setattr(logging, switch, getattr(logging, switch))
-    monkeypatch.setattr(root, "level", root.level)
-    request_log.configure()
-    (handler,) = root.handlers
-    assert type(handler) is BatchingStreamHandler
-    assert type(handler.formatter) is SecondCachingFormatter
-    assert handler.formatter._fmt == FORMAT
-    request_log.configure()  # again, as a granian worker forked from the configured process does
-    assert root.handlers == [handler]
+    with _served_root() as root:  # no handler yet, as in a fresh serving process
+        request_log.configure()
+        (handler,) = root.handlers
+        assert type(handler) is BatchingStreamHandler
+        assert type(handler.formatter) is SecondCachingFormatter
+        assert handler.formatter._fmt == FORMAT
+        request_log.configure()  # again, as a granian worker forked from the configured process does
+        assert root.handlers == [handler]
 
 
 def _line(handler: logging.Handler, text: str) -> None:
@@ -146,3 +147,135 @@ def test_a_forked_worker_neither_repeats_its_parents_lines_nor_loses_its_own(tmp
         assert worker.exitcode == 0
         handler.flush()
     assert log.read_text().splitlines() == ["parent 1", "parent 2", "child 1", "child 2"]
+
+
+REQUEST = ("%s %s %s %.1fms", ("GET", "/me", 200, 1.25))  # as the app hands a request's line over
+
+
+def _made_at(
+    created: float, msg: str = "%s", args: tuple[object, ...] = ("GET /me 200",)
+) -> logging.LogRecord:
+    record = logging.LogRecord("mockserver", logging.INFO, "(unknown file)", 0, msg, args, None)
+    record.created, record.msecs = created, int((created - int(created)) * 1000) + 0.0  # as LogRecord does
+    return record
+
+
+@pytest.mark.parametrize("layout", [FORMAT, "%(levelname)s %(name)s: %(message)s"])
+def test_a_request_line_reads_as_logging_would_format_its_record(layout: str) -> None:
+    made, plain = SecondCachingFormatter(layout), logging.Formatter(layout)
+    for created in [*CREATED, *reversed(CREATED)]:
+        assert made.line(created, "mockserver", *REQUEST) == plain.format(_made_at(created, *REQUEST))
+
+
+def _formatted_handler(stream: io.StringIO, delay: float = LONG) -> BatchingStreamHandler:
+    handler = BatchingStreamHandler(stream, delay=delay)
+    handler.setFormatter(SecondCachingFormatter(FORMAT))
+    return handler
+
+
+def _messages(stream: io.StringIO) -> list[str]:
+    """The lines without their timestamps (date, time): `mockserver <message>`."""
+    return [line.split(" ", 2)[2] for line in stream.getvalue().splitlines()]
+
+
+def test_a_request_line_after_a_quiet_spell_is_written_at_once() -> None:
+    stream = io.StringIO()
+    _formatted_handler(stream).request_line("mockserver", *REQUEST)
+    assert _messages(stream) == ["mockserver GET /me 200 1.2ms"]
+
+
+def test_request_lines_and_records_keep_their_order_in_a_batch() -> None:
+    stream = io.StringIO()
+    handler = _formatted_handler(stream)
+    _line(handler, "started")  # after a quiet spell: written at once
+    handler.request_line("mockserver", "%s", ("first request",))
+    _line(handler, "a record between")
+    handler.request_line("mockserver", "%s", ("second request",))
+    assert _messages(stream) == ["mockserver started"]
+    handler.flush()
+    expected = ["started", "first request", "a record between", "second request"]
+    assert _messages(stream) == [f"mockserver {message}" for message in expected]
+
+
+def test_the_handler_thread_writes_a_batch_of_request_lines() -> None:
+    stream = _SignallingStream()
+    handler = _formatted_handler(stream, delay=0.01)
+    handler.request_line("mockserver", "%s", ("first",))
+    stream.written.clear()
+    handler.request_line("mockserver", "%s", ("second",))  # within the delay: waits for the thread
+    assert stream.written.wait(timeout=10), "the batch was never written"
+    assert _messages(stream) == ["mockserver first", "mockserver second"]
+
+
+@contextlib.contextmanager
+def _served_root(*handlers: logging.Handler) -> Iterator[logging.Logger]:
+    """The root logger as in a fresh serving process, within a test's body: pytest adds its capture
+    handlers to the root's list as the body starts and takes them from the list there as it ends,
+    so the list is swapped back here, before the body ends (monkeypatch would restore it later)."""
+    root = logging.getLogger()
+    handlers_before, level_before = root.handlers, root.level
+    root.handlers = list(handlers)
+    root.setLevel(logging.INFO)  # setLevel, not the attribute: loggers cache what is enabled
+    try:
+        yield root
+    finally:
+        root.handlers = handlers_before
+        root.setLevel(level_before)
+
+
+def test_an_attached_app_writes_its_request_lines_through_the_handler() -> None:
+    from mockserver import create_app
+    from mockserver.app import REQUEST_LOG_KEY
+    from mockserver.serving import request_log
+
+    stream = io.StringIO()
+    app = create_app(Settings(log_requests=True))
+    with _served_root(_formatted_handler(stream)):
+        request_log.attach(app)
+        app.test_client().get("/me?access_token=secret-in-the-query")
+    assert REQUEST_LOG_KEY in app.extensions
+    (line,) = _messages(stream)
+    assert line.startswith("mockserver GET /me?access_token=*** 401 ")
+    assert line.endswith("ms")
+    assert "secret-in-the-query" not in stream.getvalue()
+
+
+@pytest.mark.parametrize("where", ["on the mock's logger", "on the root"])
+def test_a_second_handler_keeps_logging(where: str) -> None:
+    from mockserver import create_app
+    from mockserver.app import REQUEST_LOG_KEY
+    from mockserver.serving import request_log
+
+    stream, seen = io.StringIO(), _Collecting()
+    mock_log = logging.getLogger("mockserver")
+    app = create_app(Settings(log_requests=True))
+    with _served_root(_formatted_handler(stream)) as root, contextlib.ExitStack() as undo:
+        on = mock_log if where == "on the mock's logger" else root
+        on.addHandler(seen)
+        undo.callback(on.removeHandler, seen)
+        request_log.attach(app)
+        app.test_client().get("/me")
+    assert REQUEST_LOG_KEY not in app.extensions
+    assert [record.getMessage().split(" ")[:3] for record in seen.records] == [["GET", "/me", "401"]]
+
+
+def test_a_root_above_info_writes_no_request_line() -> None:
+    from mockserver import create_app
+    from mockserver.serving import request_log
+
+    stream = io.StringIO()
+    app = create_app(Settings(log_requests=True))
+    with _served_root(_formatted_handler(stream)) as root:
+        root.setLevel(logging.WARNING)
+        request_log.attach(app)
+        app.test_client().get("/me")
+    assert stream.getvalue() == ""
+
+
+class _Collecting(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)

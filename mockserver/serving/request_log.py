@@ -1,5 +1,5 @@
 """The log a served mock writes, a line per request: set up once per process, the same way by the
-command line and by every granian worker.
+command line and by every granian worker, and attached to the app it serves.
 
 A line costs every request, so the record skips what the format never shows: the caller's file and
 line (a walk up the stack), the thread, the process and the multiprocessing names. These are the
@@ -13,12 +13,17 @@ import logging
 import os
 import threading
 import time
-from typing import TextIO
+from collections import deque
+from typing import TYPE_CHECKING, TextIO
 
-__all__ = ["FLUSH_DELAY", "FORMAT", "BatchingStreamHandler", "SecondCachingFormatter", "configure"]
+if TYPE_CHECKING:
+    from flask import Flask
+
+__all__ = ["FLUSH_DELAY", "FORMAT", "BatchingStreamHandler", "SecondCachingFormatter", "attach", "configure"]
 
 FORMAT = "%(asctime)s %(name)s %(message)s"
 FLUSH_DELAY = 0.05  # seconds: a line shows this late at most; a worker killed outright loses these
+_RequestLine = tuple[float, str, str, tuple[object, ...]]  # created, logger name, msg, args
 
 
 class SecondCachingFormatter(logging.Formatter):
@@ -31,12 +36,28 @@ class SecondCachingFormatter(logging.Formatter):
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
         if datefmt is not None:
             return super().formatTime(record, datefmt)
-        whole = int(record.created)
+        return self.timestamp(record.created, record.msecs)
+
+    def timestamp(self, created: float, msecs: float | None = None) -> str:
+        """`formatTime` of a record made at `created` (its msecs derived as LogRecord derives them)."""
+        whole = int(created)
         second, text = self._second  # one read: a worker's threads may format at once
         if second != whole:
             text = time.strftime(self.default_time_format, self.converter(whole))
             self._second = (whole, text)
-        return self.default_msec_format % (text, record.msecs)
+        if msecs is None:
+            msecs = int((created - whole) * 1000) + 0.0
+        return self.default_msec_format % (text, msecs)
+
+    def line(self, created: float, name: str, msg: str, args: tuple[object, ...]) -> str:
+        """What `format` gives an INFO record of these, made at `created`, without making the record:
+        its creation and logging's handling were most of a request line's cost. The default layout
+        is built directly; any other goes through a record."""
+        if self._fmt == FORMAT and self.datefmt is None:
+            return f"{self.timestamp(created)} {name} {msg % args}"
+        record = logging.LogRecord(name, logging.INFO, "(unknown file)", 0, msg, args, None)
+        record.created, record.msecs = created, int((created - int(created)) * 1000) + 0.0
+        return self.format(record)
 
 
 class BatchingStreamHandler(logging.StreamHandler):
@@ -64,19 +85,46 @@ class BatchingStreamHandler(logging.StreamHandler):
         except Exception:  # as logging's own handlers: a record that cannot be formatted is reported
             self.handleError(record)
             return
-        if not self._lines and record.created - self._written_at >= self.delay:
+        if not self._pending and record.created - self._written_at >= self.delay:
             self._write(line)
             return
-        self._lines.append(line)  # before the check: a batch taken after the check below holds it
-        if not self._due.is_set():
-            if not self._writing:
-                self._start_writer()
-            self._due.set()
+        self._pending.append(line)  # before the check: a batch taken after the check below holds it
+        self._signal_writer()
+
+    def request_line(self, name: str, msg: str, args: tuple[object, ...]) -> None:
+        """An INFO line of logger `name`, `msg % args`, without a record: the batch's writer formats
+        it, through the formatter's `line`. A served mock's request lines come this way
+        (`attach`); a line after a quiet spell is formatted and written at once, as in `emit`."""
+        created = time.time()
+        if not self._pending and created - self._written_at >= self.delay:
+            with self.lock:  # type: ignore[union-attr] - Handler.__init__ made it
+                self._write(self._text((created, name, msg, args)))
+            return
+        self._pending.append((created, name, msg, args))  # a deque: appended to without the lock
+        self._signal_writer()
 
     def flush(self) -> None:
         with self.lock:  # type: ignore[union-attr] - Handler.__init__ made it
-            lines, self._lines = self._lines, []
-            self._write("".join(lines))
+            pending, texts = self._pending, []
+            while pending:  # only a flush takes lines out, under the lock; others may append meanwhile
+                texts.append(self._text(pending.popleft()))
+            self._write("".join(texts))
+
+    def _text(self, waiting: str | _RequestLine) -> str:
+        if isinstance(waiting, str):
+            return waiting
+        formatter = self.formatter
+        if not isinstance(formatter, SecondCachingFormatter):  # `attach` only hands over its handler
+            raise TypeError("request lines need a SecondCachingFormatter")
+        return formatter.line(*waiting) + self.terminator
+
+    def _signal_writer(self) -> None:
+        if not self._due.is_set():
+            if not self._writing:
+                with self.lock:  # type: ignore[union-attr] - reentrant: `emit` holds it already
+                    if not self._writing:
+                        self._start_writer()
+            self._due.set()
 
     def _write(self, text: str) -> None:
         if not text:
@@ -90,7 +138,7 @@ class BatchingStreamHandler(logging.StreamHandler):
 
     def _start_afresh(self) -> None:
         """Nothing waiting and no writer thread: a new handler, or a forked child (no threads)."""
-        self._lines: list[str] = []
+        self._pending: deque[str | _RequestLine] = deque()
         self._written_at = 0.0
         self._due = threading.Event()
         self._writing = False
@@ -122,3 +170,29 @@ def configure() -> None:
     logging.logThreads = False
     logging.logProcesses = False
     logging.logMultiprocessing = False
+
+
+def attach(app: Flask) -> None:
+    """The app's request lines straight to the root's batching handler, formatted by its writer: a
+    line through `logging` (a record, its handling, its formatting) was most of the line's cost.
+    Only where `logging` would do just that: the mock's logger plain, the root's one handler ours.
+    The lines are the same; any other set-up keeps `logging`."""
+    from ..app import REQUEST_LOG_KEY
+    from ..app import log as app_log
+
+    handlers = logging.getLogger().handlers
+    handler = handlers[0] if len(handlers) == 1 else None
+    plain_logger = (
+        app_log.isEnabledFor(logging.INFO)
+        and app_log.propagate
+        and not app_log.handlers
+        and not app_log.filters
+    )
+    if (
+        plain_logger
+        and isinstance(handler, BatchingStreamHandler)
+        and isinstance(handler.formatter, SecondCachingFormatter)
+        and not handler.filters
+        and handler.level <= logging.INFO
+    ):
+        app.extensions[REQUEST_LOG_KEY] = handler.request_line

@@ -151,9 +151,12 @@ def _serve_werkzeug(settings: Settings, tls: TlsFiles | None) -> None:
     from werkzeug.serving import make_server
 
     from ..app import create_app
+    from . import request_log
     from .server import handler_with_timeout
 
     app = create_app(settings)
+    if settings.log_requests:
+        request_log.attach(app)
     sock = listening_socket(settings.host, settings.port)
     sys.setswitchinterval(WERKZEUG_SWITCH_INTERVAL)
     server = make_server(

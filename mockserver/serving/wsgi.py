@@ -24,4 +24,7 @@ def app_from_environment() -> Flask:
     settings = load_settings(environ=os.environ)
     if settings.log_requests:
         request_log.configure()
-    return create_app(settings)
+    app = create_app(settings)
+    if settings.log_requests:
+        request_log.attach(app)
+    return app
