@@ -279,3 +279,42 @@ class _Collecting(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.records.append(record)
+
+
+def test_a_request_line_that_cannot_be_formatted_is_reported_and_the_others_written() -> None:
+    stream, reported = io.StringIO(), []
+    handler = _formatted_handler(stream)
+    handler.handleError = reported.append  # type: ignore[method-assign] - logging's report, collected
+    _line(handler, "started")
+    handler.request_line("mockserver", "%d", ("not a number",))
+    handler.request_line("mockserver", "%s", ("next",))
+    handler.flush()
+    assert _messages(stream) == ["mockserver started", "mockserver next"]
+    assert [record.msg for record in reported] == ["%d"]
+
+
+def test_a_formatter_set_since_attach_formats_the_request_lines() -> None:
+    stream = io.StringIO()
+    handler = BatchingStreamHandler(stream, delay=LONG)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.request_line("mockserver", *REQUEST)
+    assert stream.getvalue() == "INFO mockserver: GET /me 200 1.2ms\n"
+
+
+def test_past_the_bound_a_request_waits_for_the_write_under_way() -> None:
+    stream = io.StringIO()
+    handler = BatchingStreamHandler(stream, delay=LONG, max_pending=2)
+    handler.setFormatter(SecondCachingFormatter(FORMAT))
+    handler.request_line("mockserver", "%s", ("a",))  # after a quiet spell: written at once
+    handler.request_line("mockserver", "%s", ("b",))  # waits, and starts the writer's thread
+    requests = threading.Thread(
+        target=lambda: [handler.request_line("mockserver", "%s", (text,)) for text in "cd"], daemon=True
+    )
+    with handler.lock:  # as the writer holds it while a stream that takes nothing blocks its write
+        requests.start()
+        requests.join(timeout=0.5)
+        assert requests.is_alive(), "a line past the bound was queued while the write was stuck"
+    requests.join(timeout=10)
+    assert not requests.is_alive()
+    handler.flush()
+    assert _messages(stream) == [f"mockserver {text}" for text in "abcd"]

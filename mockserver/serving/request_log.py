@@ -19,10 +19,19 @@ from typing import TYPE_CHECKING, TextIO
 if TYPE_CHECKING:
     from flask import Flask
 
-__all__ = ["FLUSH_DELAY", "FORMAT", "BatchingStreamHandler", "SecondCachingFormatter", "attach", "configure"]
+__all__ = [
+    "FLUSH_DELAY",
+    "FORMAT",
+    "MAX_PENDING",
+    "BatchingStreamHandler",
+    "SecondCachingFormatter",
+    "attach",
+    "configure",
+]
 
 FORMAT = "%(asctime)s %(name)s %(message)s"
 FLUSH_DELAY = 0.05  # seconds: a line shows this late at most; a worker killed outright loses these
+MAX_PENDING = 10_000  # lines waiting for the writer, about a megabyte
 _RequestLine = tuple[float, str, str, tuple[object, ...]]  # created, logger name, msg, args
 
 
@@ -55,9 +64,13 @@ class SecondCachingFormatter(logging.Formatter):
         is built directly; any other goes through a record."""
         if self._fmt == FORMAT and self.datefmt is None:
             return f"{self.timestamp(created)} {name} {msg % args}"
-        record = logging.LogRecord(name, logging.INFO, "(unknown file)", 0, msg, args, None)
-        record.created, record.msecs = created, int((created - int(created)) * 1000) + 0.0
-        return self.format(record)
+        return self.format(_record_of(created, name, msg, args))
+
+
+def _record_of(created: float, name: str, msg: str, args: tuple[object, ...]) -> logging.LogRecord:
+    record = logging.LogRecord(name, logging.INFO, "(unknown file)", 0, msg, args, None)
+    record.created, record.msecs = created, int((created - int(created)) * 1000) + 0.0
+    return record
 
 
 class BatchingStreamHandler(logging.StreamHandler):
@@ -69,12 +82,17 @@ class BatchingStreamHandler(logging.StreamHandler):
     under load, a thread of this process writes each batch. What is still waiting is written before
     a fork (no child repeats its parent's lines) and at exit: logging's own flush at an
     interpreter's exit, multiprocessing's finalizers in a granian worker, which ends in `os._exit`.
-    A process killed outright loses at most `delay` seconds of lines.
+    A process killed outright loses at most `delay` seconds of lines. Past `max_pending` lines
+    waiting (a stream that does not take them: a pipe nobody reads), a request waits for the write
+    under way, as it did when it wrote its own line, rather than the lines growing without bound.
     """
 
-    def __init__(self, stream: TextIO | None = None, delay: float = FLUSH_DELAY) -> None:
+    def __init__(
+        self, stream: TextIO | None = None, delay: float = FLUSH_DELAY, max_pending: int = MAX_PENDING
+    ) -> None:
         super().__init__(stream)
         self.delay = delay
+        self.max_pending = max_pending
         self._start_afresh()
         os.register_at_fork(before=self.flush, after_in_child=self._start_afresh)
 
@@ -100,6 +118,9 @@ class BatchingStreamHandler(logging.StreamHandler):
             with self.lock:  # type: ignore[union-attr] - Handler.__init__ made it
                 self._write(self._text((created, name, msg, args)))
             return
+        if len(self._pending) >= self.max_pending:
+            with self.lock:  # type: ignore[union-attr] - held by the writer while a batch is written
+                pass
         self._pending.append((created, name, msg, args))  # a deque: appended to without the lock
         self._signal_writer()
 
@@ -113,10 +134,13 @@ class BatchingStreamHandler(logging.StreamHandler):
     def _text(self, waiting: str | _RequestLine) -> str:
         if isinstance(waiting, str):
             return waiting
-        formatter = self.formatter
-        if not isinstance(formatter, SecondCachingFormatter):  # `attach` only hands over its handler
-            raise TypeError("request lines need a SecondCachingFormatter")
-        return formatter.line(*waiting) + self.terminator
+        try:
+            if isinstance(self.formatter, SecondCachingFormatter):
+                return self.formatter.line(*waiting) + self.terminator
+            return self.format(_record_of(*waiting)) + self.terminator  # a formatter set since `attach`
+        except Exception:  # as `emit`: reported by logging's own means, the batch's other lines written
+            self.handleError(_record_of(*waiting))
+            return ""
 
     def _signal_writer(self) -> None:
         if not self._due.is_set():
