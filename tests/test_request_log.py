@@ -29,22 +29,23 @@ CREATED = [
 ]
 
 
-def _record(created: float) -> logging.LogRecord:
-    record = logging.LogRecord("mockserver", logging.INFO, "(unknown file)", 0, "%s", ("GET /me 200",), None)
-    record.created = created
-    record.msecs = (created - int(created)) * 1000  # as LogRecord derives it from `created`
+def _made_at(
+    created: float, msg: str = "%s", args: tuple[object, ...] = ("GET /me 200",)
+) -> logging.LogRecord:
+    record = logging.LogRecord("mockserver", logging.INFO, "(unknown file)", 0, msg, args, None)
+    record.created, record.msecs = created, int((created - int(created)) * 1000) + 0.0  # as LogRecord does
     return record
 
 
 def test_each_line_has_the_timestamp_logging_would_give() -> None:
     cached, plain = SecondCachingFormatter(FORMAT), logging.Formatter(FORMAT)
     for created in [*CREATED, *reversed(CREATED)]:  # back too: a stale second would show
-        record = _record(created)
+        record = _made_at(created)
         assert cached.format(record) == plain.format(record)
 
 
 def test_an_explicit_date_format_is_logging_own() -> None:
-    record = _record(CREATED[0])
+    record = _made_at(CREATED[0])
     assert SecondCachingFormatter(FORMAT).formatTime(record, "%H:%M") == logging.Formatter().formatTime(
         record, "%H:%M"
     )
@@ -150,14 +151,6 @@ def test_a_forked_worker_neither_repeats_its_parents_lines_nor_loses_its_own(tmp
 
 
 REQUEST = ("%s %s %s %.1fms", ("GET", "/me", 200, 1.25))  # as the app hands a request's line over
-
-
-def _made_at(
-    created: float, msg: str = "%s", args: tuple[object, ...] = ("GET /me 200",)
-) -> logging.LogRecord:
-    record = logging.LogRecord("mockserver", logging.INFO, "(unknown file)", 0, msg, args, None)
-    record.created, record.msecs = created, int((created - int(created)) * 1000) + 0.0  # as LogRecord does
-    return record
 
 
 @pytest.mark.parametrize("layout", [FORMAT, "%(levelname)s %(name)s: %(message)s"])
