@@ -54,9 +54,7 @@ class SecondCachingFormatter(logging.Formatter):
         if second != whole:
             text = time.strftime(self.default_time_format, self.converter(whole))
             self._second = (whole, text)
-        if msecs is None:
-            msecs = int((created - whole) * 1000) + 0.0
-        return self.default_msec_format % (text, msecs)
+        return self.default_msec_format % (text, _msecs(created) if msecs is None else msecs)
 
     def line(self, created: float, name: str, msg: str, args: tuple[object, ...]) -> str:
         """What `format` gives an INFO record of these, made at `created`, without making the record:
@@ -69,8 +67,13 @@ class SecondCachingFormatter(logging.Formatter):
 
 def _record_of(created: float, name: str, msg: str, args: tuple[object, ...]) -> logging.LogRecord:
     record = logging.LogRecord(name, logging.INFO, "(unknown file)", 0, msg, args, None)
-    record.created, record.msecs = created, int((created - int(created)) * 1000) + 0.0
+    record.created, record.msecs = created, _msecs(created)
     return record
+
+
+def _msecs(created: float) -> float:
+    """The milliseconds LogRecord derives from its creation time."""
+    return int((created - int(created)) * 1000) + 0.0
 
 
 class BatchingStreamHandler(logging.StreamHandler):
