@@ -16,7 +16,7 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from mockserver.serving.serve import MOCK_TARGET, granian_arguments, settings_environment, shared_store
+from mockserver.serving.serve import MOCK_TARGET, granian_arguments, prepare_worker_environment, shared_store
 from mockserver.settings import Settings
 
 __all__ = ["TARGETS", "main"]
@@ -42,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     # The quiet mock, its workers sharing a private store as under `python -m mockserver`.
     with shared_store(Settings(log_requests=False), workers) as settings:
-        os.environ.update(settings_environment(settings))
+        prepare_worker_environment(settings)
         _serve(arguments)
     return 0
 

@@ -20,9 +20,14 @@ import time
 from collections.abc import Iterator
 from contextlib import ExitStack, closing
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
+
+from mockserver.app import create_app
+from mockserver.serving.serve import prepare_worker_environment
+from mockserver.settings import Settings
 
 from .conftest import DEMO
 from .processes import TIMEOUT, MockProcess, free_port, mock_process, start_server
@@ -381,6 +386,56 @@ def test_the_control_token_flag_is_warned_about() -> None:
     assert lines[0].startswith("mockserver: warning: --control-token shows in `ps`")
     assert "MOCKSERVER_CONTROL_TOKEN or --control-token-file" in lines[0]
     assert "x" * 20 not in result.stderr
+
+
+# The process environment is not part of any request: granian copies os.environ into each WSGI
+# environ, so a variable named like a request's (HTTP_PROXY in many a CI) would read as its header.
+_REQUEST_LOOKALIKES = {
+    "HTTP_X_PHANTOM": "from-the-environment",
+    "HTTP_AUTHORIZATION": "Bearer environment-secret-0123456789",
+    "CONTENT_TYPE": "application/json",
+    "CONTENT_LENGTH": "5",
+}
+
+
+def test_variables_named_like_request_ones_are_not_read_as_any_request(tmp_path: Path) -> None:
+    log = tmp_path / "mock.log"
+    with mock_process("--quiet", env=_REQUEST_LOOKALIKES, log_file=log) as running:
+        me = requests.get(f"{running.url}/me", timeout=TIMEOUT)
+        login = requests.post(f"{running.url}/authorization", timeout=TIMEOUT)
+        journal = requests.get(f"{running.url}/_mock/requests", timeout=TIMEOUT).json()["requests"]
+    app = create_app(Settings(log_requests=False)).test_client()
+    assert (me.status_code, me.json()) == _status_and_json(app.get("/me"))  # no credential but none sent
+    assert (login.status_code, login.json()) == _status_and_json(app.post("/authorization"))  # no body either
+    sent = {"GET": {}, "POST": {"Content-Length": "0"}}  # what requests sent of those headers
+    watched = ("X-Phantom", "Authorization", "Content-Type", "Content-Length")
+    for entry in journal:
+        received = {name: entry["headers"].get(name) for name in watched}
+        assert received == dict.fromkeys(watched) | sent[entry["method"]], entry["method"]
+    started = log.read_text()
+    assert "HTTP_X_PHANTOM" in started  # said at start, by name
+    assert "environment-secret" not in started
+    assert "from-the-environment" not in started
+
+
+def _status_and_json(answer: Any) -> tuple[int, Any]:
+    return answer.status_code, answer.get_json()
+
+
+def test_the_workers_environment_keeps_all_but_request_lookalikes() -> None:
+    environ = {
+        **_REQUEST_LOOKALIKES,
+        "HTTPS_PROXY": "http://proxy:3128",
+        "http_proxy": "http://proxy:3128",
+        "REMOTE_USER": "someone",
+        "PATH": "/usr/bin",
+        "MOCKSERVER_TOKEN_TTL": "5",
+    }
+    prepare_worker_environment(Settings(token_ttl=60), environ)
+    assert not {*_REQUEST_LOOKALIKES, "REMOTE_USER"} & set(environ)
+    assert environ["HTTPS_PROXY"] == environ["http_proxy"] == "http://proxy:3128"
+    assert environ["PATH"] == "/usr/bin"
+    assert environ["MOCKSERVER_TOKEN_TTL"] == "60"  # the settings as read, for the workers
 
 
 # 13. Servers that tests start die with the test run, whatever kills it.

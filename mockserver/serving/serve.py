@@ -17,7 +17,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 from dataclasses import fields
 from typing import Any
@@ -26,7 +26,14 @@ from ..settings import DEFAULT_READ_TIMEOUT, ENV_PREFIX, Settings
 from .ports import claim_for_granian, display_address, listening_socket
 from .tls import TlsFiles, server_context, tls_files
 
-__all__ = ["MOCK_TARGET", "granian_arguments", "serve", "settings_environment", "shared_store"]
+__all__ = [
+    "MOCK_TARGET",
+    "granian_arguments",
+    "prepare_worker_environment",
+    "serve",
+    "settings_environment",
+    "shared_store",
+]
 
 MOCK_TARGET = "mockserver.serving.wsgi:app_from_environment"
 # Connections a granian worker serves at once, and threads it may run the app on: a request whose
@@ -40,6 +47,21 @@ THREADS_PER_WORKER = 2048
 # that the GIL's timed waits (one per switch interval, 5 ms by default) trigger. Waiting 50 ms made
 # it go away in every trial; a request may then wait that long for a busy thread.
 WERKZEUG_SWITCH_INTERVAL = 0.05
+# granian builds each request's WSGI environ on a copy of its worker's os.environ, as PEP 3333
+# allows, so a variable named like a CGI request meta-variable (RFC 3875) reads as part of every
+# request: HTTP_PROXY as a `Proxy` header, CONTENT_TYPE as the type of a body never sent,
+# HTTP_AUTHORIZATION as a credential no client sent. The workers start without them.
+REQUEST_VARIABLES = frozenset(
+    {
+        "AUTH_TYPE",
+        "CONTENT_LENGTH",
+        "CONTENT_TYPE",
+        "PATH_TRANSLATED",
+        "REMOTE_HOST",
+        "REMOTE_IDENT",
+        "REMOTE_USER",
+    }
+)
 log = logging.getLogger("mockserver")
 
 
@@ -131,10 +153,22 @@ def settings_environment(settings: Settings) -> dict[str, str]:
     return environment
 
 
+def prepare_worker_environment(settings: Settings, environ: MutableMapping[str, str] = os.environ) -> None:
+    """What granian's workers inherit: the settings as MOCKSERVER_* variables, and none of the
+    variables a WSGI environ would pass off as the request's (their names are logged, never values)."""
+    environ.update(settings_environment(settings))
+    dropped = sorted(key for key in environ if key.startswith("HTTP_") or key in REQUEST_VARIABLES)
+    for key in dropped:
+        del environ[key]
+    if dropped:
+        names = ", ".join(dropped)
+        log.info("not passed to the workers, as they would read as part of every request: %s", names)
+
+
 def _serve_granian(settings: Settings, workers: int, tls: TlsFiles | None) -> None:
     from granian import Granian
 
-    os.environ.update(settings_environment(settings))
+    prepare_worker_environment(settings)
     log.info(
         "serving the mock on %s (granian, %d workers, store %s)",
         _served_at(settings, settings.port, tls),
