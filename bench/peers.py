@@ -7,6 +7,10 @@ standalone jar from the npm package `wiremock`, under the machine's Java): a stu
 checks the token's seal, its expiry, its revocation and its user. Both peers are installed
 into bench/.peers/ by `make bench-peers`. Writes bench/results/peers.md and peers.json.
 
+Every server is loaded until its throughput stops rising before the rounds (`measure.Settling`):
+WireMock's JVM takes a minute or more to compile its hot code, and the ratios are against what a
+user's long test run sees, not a cold JVM.
+
 A run that starts with the machine busy (load average at or above its cores) says so under its
 targets: other work starves single-threaded peers more than the mock, which flatters the ratios.
 
@@ -25,11 +29,11 @@ from typing import Any
 from . import report
 from .client import DEMO_FORM, fetch_token, status_of
 from .machine import busy_note, describe, load_average, tool_version, wait_for_quiet
-from .measure import RoundRobin, Shape
+from .measure import RoundRobin, Settled, Settling, Shape
 from .peer_servers import axa_server, wiremock_server
 from .results import Check, machine_table, markdown_table, write_results
 from .servers import FORM, LOGGED, ROOT, mock_loads, mock_server
-from .wrk import Load, run_wrk
+from .wrk import Load
 
 __all__ = ["TARGETS", "main"]
 
@@ -40,9 +44,6 @@ TARGETS = {
     "validated GET /me, --quiet": ("me", "wiremock_me", 1.0),
     "validated GET /me, as make run logs": ("me" + LOGGED, "wiremock_me", 1.0),
 }
-# Seconds of load before the rounds: WireMock runs on a JVM, which compiles its hot code as it runs
-# and was still speeding up in the third round after 2 s; its steady state is what a user sees.
-SETTLE_S = {"wiremock_me": 30}
 LABELS = {
     "authorization": "ours: POST /authorization (password checked, token sealed), --quiet",
     "authorization" + LOGGED: "ours: POST /authorization, a log line per request as `make run`",
@@ -70,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "java": tool_version(["java", "-version"]),
     }
     with tempfile.TemporaryDirectory(prefix="authcontract-peers-") as scratch:
-        summaries, behaviour = measure(Path(scratch), shape)
+        summaries, behaviour, settled = measure(Path(scratch), shape)
     machine["load average at end"] = load_average()
     loads = {name: summary.to_dict() for name, summary in summaries.items()}
     checks = [
@@ -81,6 +82,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "machine": machine,
         "loads": loads,
         "behaviour": behaviour,
+        "settling": {
+            item.name: {"seconds": item.seconds, "steady": item.steady, "windows_rps": item.windows_rps}
+            for item in settled
+        },
         "targets": [check.to_dict() for check in checks],
         "busy_machine": busy is not None,
     }
@@ -91,6 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             report.load_table(loads, LABELS),
             markdown_table(["target", "measured", "target", "holds"], [check.row() for check in checks]),
             *([busy] if busy else []),
+            _settling_table(settled),
             "What each answers without a valid token (checked before measuring):",
             markdown_table(["request", "status"], behaviour.items()),
             machine_table(machine),
@@ -101,8 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def measure(scratch: Path, shape: Shape) -> tuple[dict[str, Any], dict[str, int]]:
-    """The three servers up together, measured round-robin, all stopped on any exit."""
+def measure(scratch: Path, shape: Shape) -> tuple[dict[str, Any], dict[str, int], list[Settled]]:
+    """The servers up together, each settled, measured round-robin, all stopped on any exit."""
     with ExitStack() as stack:
         mock = stack.enter_context(mock_server(scratch))
         logged = stack.enter_context(mock_server(scratch, quiet=False))
@@ -136,22 +142,25 @@ def measure(scratch: Path, shape: Shape) -> tuple[dict[str, Any], dict[str, int]
             "axa: GET /userinfo, no Authorization": status_of(f"{axa.url}/userinfo"),
             "axa: GET /userinfo, Bearer not-a-token": status_of(f"{axa.url}/userinfo", nonsense),
         }
-        for load in loads:
-            _settle(load, SETTLE_S.get(load.name, 2))
+        settled = [Settling().settle(load) for load in loads]
         summaries = RoundRobin(shape).run(loads)
-    return summaries, behaviour
+    return summaries, behaviour, settled
 
 
-def _settle(load: Load, seconds: int) -> None:
-    """Warm a server up; nothing here is measured. A wrong answer still stops the run, but a socket
-    the server dropped while warming up (WireMock's JVM did, 2 in 35,000 requests) is only reported:
-    the measured runs after it still refuse any."""
-    print(f"settling {load.name}: {seconds} s", flush=True)
-    run = run_wrk(load, seconds, check=False)
-    if run.http_errors:
-        raise RuntimeError(f"{load.name}: {run.http_errors} answers of status 400 or more while settling")
-    if run.socket_errors:
-        print(f"  {run.socket_errors} socket errors in {run.requests} requests while settling", flush=True)
+def _settling_table(settled: list[Settled]) -> str:
+    rows = [
+        [
+            LABELS[item.name],
+            f"{item.seconds} s",
+            ", ".join(f"{rps:,.0f}" for rps in item.windows_rps[-6:]),
+            "yes" if item.steady else "**no: still rising**",
+        ]
+        for item in settled
+    ]
+    header = ["load", "settled for", "last windows, requests/s", "steady"]
+    return "Each server loaded before the rounds until its throughput stopped rising:\n\n" + markdown_table(
+        header, rows
+    )
 
 
 if __name__ == "__main__":
