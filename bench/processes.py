@@ -2,6 +2,8 @@
 
 A server is stopped by a signal to its main process first, so granian can end its workers and
 the mock can remove its private state directory; whatever is left of the group is then killed.
+A bench that is killed itself (SIGTERM, SIGKILL, a CI timeout) takes its servers with it: left
+behind, a JVM and two mocks kept both cores busy and skewed the next run.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
+
+from mockserver.serving.lifetime import die_with_this_process
 
 __all__ = ["LOOPBACK", "Server", "free_port"]
 
@@ -63,7 +67,7 @@ class Server:
         with self.log_path.open("wb") as log:
             self._process = subprocess.Popen(  # noqa: S603 - our own fixed commands
                 self.command, cwd=self._cwd, env=self._env, stdout=log, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL, start_new_session=True,
+                stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=die_with_this_process(),
             )  # fmt: skip
         try:
             self._wait_listening(ready_timeout)
