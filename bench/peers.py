@@ -5,10 +5,12 @@ whatever the Authorization header says, so it is shown only for information. Wir
 standalone jar from the npm package `wiremock`, under the machine's Java): a stub that matches
 `Authorization: Bearer .+` on GET /me, which checks the header's shape and nothing more. Ours
 checks the token's seal, its expiry, its revocation and its user. Both peers are installed
-into bench/.peers/ by `make bench-peers`. Writes bench/results/peers.md and peers.json.
+into bench/.peers/ by `make bench-peers`. The bench's bare Flask app runs beside them, for
+information: no route through Flask's request cycle can serve more than it. Writes
+bench/results/peers.md and peers.json.
 
 Every server is loaded until its throughput stops rising before the rounds (`measure.Settling`):
-WireMock's JVM takes a minute or more to compile its hot code, and the ratios are against what a
+WireMock's JVM takes minutes to compile its hot code, and the ratios are against what a
 user's long test run sees, not a cold JVM.
 
 A run that starts with the machine busy (load average at or above its cores) says so under its
@@ -32,7 +34,7 @@ from .machine import busy_note, describe, load_average, tool_version, wait_for_q
 from .measure import RoundRobin, Settled, Settling, Shape
 from .peer_servers import axa_server, wiremock_server
 from .results import Check, machine_table, markdown_table, write_results
-from .servers import FORM, LOGGED, ROOT, mock_loads, mock_server
+from .servers import FORM, LOGGED, ROOT, bare_load, bare_server, mock_loads, mock_server
 from .wrk import Load
 
 __all__ = ["TARGETS", "main"]
@@ -52,6 +54,7 @@ LABELS = {
     "me" + LOGGED: "ours: GET /me, a log line per request as `make run`",
     "wiremock_me": "WireMock: GET /me stub matching `Authorization: Bearer .+`",
     "axa_userinfo": "axa oauth2-mock-server: GET /userinfo (checks no token; information only)",
+    "bare": "bare Flask app on the mock's granian settings: one route, a constant answer (information only)",
 }
 
 
@@ -101,6 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             report.shape_line(shape),
             report.load_table(loads, LABELS),
             markdown_table(["target", "measured", "target", "holds"], [check.row() for check in checks]),
+            _ceiling(summaries),
             *([busy] if busy else []),
             _settling_table(settled),
             "What each answers without a valid token (checked before measuring):",
@@ -120,6 +124,7 @@ def measure(scratch: Path, shape: Shape) -> tuple[dict[str, Any], dict[str, int]
         logged = stack.enter_context(mock_server(scratch, quiet=False))
         axa = stack.enter_context(axa_server(scratch))
         wiremock = stack.enter_context(wiremock_server(scratch))
+        bare = stack.enter_context(bare_server(scratch))
         token = fetch_token(f"{mock.url}/authorization")
         fetch_token(f"{axa.url}/token", {"grant_type": "password", **DEMO_FORM})
         authorization, me = mock_loads(mock.url, token)
@@ -138,6 +143,7 @@ def measure(scratch: Path, shape: Shape) -> tuple[dict[str, Any], dict[str, int]
             logged_loads[1],
             Load("wiremock_me", f"{wiremock.url}/me", "bearer.lua", bearer),
             Load("axa_userinfo", f"{axa.url}/userinfo", "bearer.lua", bearer),
+            bare_load(bare.url),
         ]
         nonsense = {"Authorization": "Bearer not-a-token"}
         behaviour = {
@@ -154,6 +160,15 @@ def measure(scratch: Path, shape: Shape) -> tuple[dict[str, Any], dict[str, int]
         ]
         summaries = RoundRobin(shape).run(loads)
     return summaries, behaviour, settled
+
+
+def _ceiling(summaries: dict[str, Any]) -> str:
+    """What no Flask route can pass: the bare app's requests/s beside WireMock's."""
+    bare, wiremock = summaries["bare"].rps, summaries["wiremock_me"].rps
+    return (
+        f"The bare Flask app, a constant answer on the same server settings, served {bare / wiremock:.2f} "
+        "times WireMock's requests/s: the most any route through Flask's request cycle could reach here."
+    )
 
 
 def _settling_table(settled: list[Settled]) -> str:
