@@ -79,7 +79,7 @@ class Settling:
 
     window_s: int = 5
     at_least_s: int = 30
-    at_most_s: int = 240
+    at_most_s: int = 360
     rise: float = 0.05
 
     def steady(self, windows_rps: Sequence[float]) -> bool:

@@ -154,10 +154,7 @@ def measure(scratch: Path, shape: Shape) -> tuple[dict[str, Any], dict[str, int]
             "axa: GET /userinfo, no Authorization": status_of(f"{axa.url}/userinfo"),
             "axa: GET /userinfo, Bearer not-a-token": status_of(f"{axa.url}/userinfo", nonsense),
         }
-        settled = [
-            Settling(at_least_s=SETTLE_AT_LEAST_S.get(load.name, 30), at_most_s=360).settle(load)
-            for load in loads
-        ]
+        settled = [Settling(at_least_s=SETTLE_AT_LEAST_S.get(load.name, 30)).settle(load) for load in loads]
         summaries = RoundRobin(shape).run(loads)
     return summaries, behaviour, settled
 

@@ -409,6 +409,7 @@ def test_variables_named_like_request_ones_are_not_read_as_any_request(tmp_path:
     assert (login.status_code, login.json()) == _status_and_json(app.post("/authorization"))  # no body either
     sent = {"GET": {}, "POST": {"Content-Length": "0"}}  # what requests sent of those headers
     watched = ("X-Phantom", "Authorization", "Content-Type", "Content-Length")
+    assert [entry["path"] for entry in journal][-2:] == ["/me", "/authorization"]
     for entry in journal:
         received = {name: entry["headers"].get(name) for name in watched}
         assert received == dict.fromkeys(watched) | sent[entry["method"]], entry["method"]
