@@ -63,6 +63,15 @@ class MockProcess:
         return self.log() if self.log_file is not None else err
 
 
+def alive(pid: int) -> bool:
+    """Running, not a zombie waiting for a reaper."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return False
+    return fields[0] != "Z"
+
+
 def start_server(command: list[str], **popen: object) -> subprocess.Popen:
     """Popen for a server: it dies with this process, and in a session of its own (stop() kills the group)."""
     return subprocess.Popen(command, start_new_session=True, preexec_fn=die_with_this_process(), **popen)

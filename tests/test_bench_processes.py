@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .processes import start_server
+from .processes import alive, start_server
 
 ROOT = Path(__file__).resolve().parent.parent
 _BENCH = """
@@ -28,14 +28,6 @@ time.sleep(600)  # killed by the test long before
 """
 
 
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, IndexError):
-        return False
-    return state != "Z"  # a zombie has ended, whoever reaps it
-
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
 def test_a_killed_bench_leaves_no_server_behind(tmp_path: Path) -> None:
     bench = start_server([sys.executable, "-c", _BENCH, str(tmp_path)], cwd=ROOT, stderr=subprocess.PIPE)
@@ -48,13 +40,13 @@ def test_a_killed_bench_leaves_no_server_behind(tmp_path: Path) -> None:
             assert time.monotonic() < deadline, "the bench's server did not start"
             time.sleep(0.05)  # polling for the start, not waiting for expiry
         server = int(pid_file.read_text())
-        assert _alive(server)
+        assert alive(server)
         bench.kill()
         bench.wait(5)
         deadline = time.monotonic() + 5
-        while _alive(server) and time.monotonic() < deadline:
+        while alive(server) and time.monotonic() < deadline:
             time.sleep(0.05)  # polling for the kernel to kill it
-        assert not _alive(server), "the server outlived the bench that started it"
+        assert not alive(server), "the server outlived the bench that started it"
     finally:
         bench.kill()
         bench.communicate(timeout=5)

@@ -30,7 +30,7 @@ from mockserver.serving.serve import prepare_worker_environment
 from mockserver.settings import Settings
 
 from .conftest import DEMO
-from .processes import TIMEOUT, MockProcess, free_port, mock_process, start_server
+from .processes import TIMEOUT, MockProcess, alive, free_port, mock_process, start_server
 
 SERVERS = ["granian", "werkzeug"]
 HELD_CONNECTIONS = 2000
@@ -465,15 +465,6 @@ def _children(pid: int) -> list[int]:
     return [int(child) for child in text.split()]
 
 
-def _alive(pid: int) -> bool:
-    """Running, not a zombie waiting for a reaper."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except FileNotFoundError:
-        return False
-    return fields[0] != "Z"
-
-
 def _answers(port: int) -> bool:
     with closing(socket.socket()) as probe:
         probe.settimeout(1)
@@ -485,6 +476,8 @@ def test_a_killed_test_run_leaves_no_mock_behind(tmp_path: Path) -> None:
     root = Path(__file__).resolve().parent.parent
     (tmp_path / "test_holding.py").write_text(textwrap.dedent(_HOLDING_TEST))
     report = tmp_path / "report"
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
     run = start_server(
         [
             sys.executable,
@@ -503,6 +496,7 @@ def test_a_killed_test_run_leaves_no_mock_behind(tmp_path: Path) -> None:
             "PYTHONPATH": str(root),
             "HOLDING_REPORT": str(report),
             "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",  # schemathesis and friends take seconds to import
+            "TMPDIR": str(scratch),  # the killed granian's private state directory stays in here
         },
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -518,14 +512,14 @@ def test_a_killed_test_run_leaves_no_mock_behind(tmp_path: Path) -> None:
         workers = _children(granian_pid)
         assert workers, "granian's main process has no worker processes"
         pids = [granian_pid, *workers, werkzeug_pid]
-        assert all(map(_alive, pids))
+        assert all(map(alive, pids))
 
         os.kill(run.pid, signal.SIGKILL)  # as a CI timeout or the OOM killer would
         run.wait(timeout=TIMEOUT)
 
         deadline = time.monotonic() + 10
-        while any(map(_alive, pids)) or _answers(granian_port) or _answers(werkzeug_port):
-            left = [pid for pid in pids if _alive(pid)]
+        while any(map(alive, pids)) or _answers(granian_port) or _answers(werkzeug_port):
+            left = [pid for pid in pids if alive(pid)]
             assert time.monotonic() < deadline, f"still running 10 s after the test run was killed: {left}"
             time.sleep(0.05)  # polling for the kernel to kill them
     finally:
@@ -533,5 +527,5 @@ def test_a_killed_test_run_leaves_no_mock_behind(tmp_path: Path) -> None:
             run.kill()
             run.wait(timeout=TIMEOUT)
         for pid in pids:  # whatever the outcome, leave nothing behind
-            if _alive(pid):
+            if alive(pid):
                 os.kill(pid, signal.SIGKILL)
