@@ -522,6 +522,7 @@ def test_a_killed_test_run_leaves_no_mock_behind(tmp_path: Path) -> None:
             left = [pid for pid in pids if alive(pid)]
             assert time.monotonic() < deadline, f"still running 10 s after the test run was killed: {left}"
             time.sleep(0.05)  # polling for the kernel to kill them
+        assert list(scratch.glob("authcontract-state-*")), "the killed granian kept its state elsewhere"
     finally:
         if run.poll() is None:
             run.kill()
