@@ -35,7 +35,7 @@ def test_a_killed_bench_leaves_no_server_behind(tmp_path: Path) -> None:
     server = None
     try:
         deadline = time.monotonic() + 30
-        while not pid_file.exists():
+        while not pid_file.exists() or not pid_file.read_text():  # written, not just created
             assert bench.poll() is None, bench.communicate(timeout=5)[1]
             assert time.monotonic() < deadline, "the bench's server did not start"
             time.sleep(0.05)  # polling for the start, not waiting for expiry
