@@ -4,23 +4,24 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 
 from flask import Flask, Request, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from .core.clock import Clock
 from .core.errors import OAuthError
-from .core.redaction import loggable, redact_query
+from .core.redaction import loggable
 from .core.routes_file import load_routes
 from .core.services import build_state
 from .core.state import EXTENSION_KEY, MockState
 from .data import fixture_path, load_yaml
 from .http import worker
 from .http.access import check_control_token
+from .http.direct import DirectLane
 from .http.fault_hooks import CONTROL_PREFIX, ConnectionDropper, alter_response, inject_fault
 from .http.journal_entry import entry_from
 from .http.lean_flask import LeanFlask
+from .http.request_line import REQUEST_LINE, REQUEST_LOG_KEY, RequestLogWriter, log_request
 from .http.routes import api, authorization, control
 from .settings import Settings
 
@@ -29,11 +30,6 @@ __all__ = ["MAX_BODY_BYTES", "REQUEST_LINE", "REQUEST_LOG_KEY", "RequestLogWrite
 MAX_BODY_BYTES = 16 * 1024
 log = logging.getLogger("mockserver")
 STARTED_KEY = "mockserver.started"  # when the request's first hook ran, for the log line
-REQUEST_LINE = "%s %s %s %.1fms"  # method, path, status, milliseconds
-# app.extensions[REQUEST_LOG_KEY]: where a served mock's request lines go instead of `log.info`,
-# as (logger name, REQUEST_LINE, its fields); set by the serving layer (`request_log.attach`).
-REQUEST_LOG_KEY = "mockserver.request_log"
-RequestLogWriter = Callable[[str, str, tuple[object, ...]], None]
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Flask:
@@ -53,6 +49,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     _register_openapi(app)
     _register_error_handlers(app, settings.realm)
     app.wsgi_app = ConnectionDropper(app.wsgi_app, mock.faults)  # type: ignore[method-assign]
+    app.wsgi_app = DirectLane(app.wsgi_app, app, mock, {"/me": api.me_fields})  # type: ignore[method-assign]
     return app
 
 
@@ -109,9 +106,9 @@ def _register_request_hooks(app: Flask, mock: MockState) -> None:
             journal.record(entry_from(current, response, clock.now()))
         response.headers["X-Mock-Worker"] = worker.pid_text()  # which worker answered
         if log_requests:
-            write = app.extensions.get(REQUEST_LOG_KEY)
-            if write is not None or log.isEnabledFor(logging.INFO):
-                _log_line(current, response, write)
+            started = current.environ.get(STARTED_KEY)
+            status = response.status_code
+            log_request(app.extensions, current.environ, current.method, current.path, status, started)
         return response
 
 
@@ -132,17 +129,3 @@ def _refuse_oversized_body(current: Request) -> None:
     data = current.get_data(cache=True)  # cached: the route's parsers read it from here
     if len(data) >= MAX_BODY_BYTES and environ["wsgi.input"].read(1):
         raise RequestEntityTooLarge()
-
-
-def _log_line(current: Request, response: Response, write: RequestLogWriter | None) -> None:
-    started = current.environ.get(STARTED_KEY)
-    elapsed_ms = (time.perf_counter() - started) * 1000 if started is not None else 0.0
-    query = current.environ.get("QUERY_STRING", "")
-    if query:
-        query = redact_query(query)
-    path = loggable(f"{current.path}?{query}" if query else current.path)
-    fields = (current.method, path, response.status_code, elapsed_ms)
-    if write is None:
-        log.info(REQUEST_LINE, *fields)
-    else:
-        write(log.name, REQUEST_LINE, fields)

@@ -14,22 +14,30 @@ from . import worker
 from .body import has_body, is_json
 from .json_input import parse_json_object
 
-__all__ = ["entry_from"]
+__all__ = ["entry_from", "entry_of"]
 
 _CACHED_KEY = 128  # longer environ keys are translated uncached, so the cache stays small
 _NAMES_KEPT = 1024  # environ keys remembered; past them, keys are translated every time
 
 
 def entry_from(request: Request, response: Response, now: float) -> JournalEntry:
-    environ = request.environ
+    fields = _body_fields(request)
+    return entry_of(request.environ, request.method, request.path, fields, response.status_code, now)
+
+
+def entry_of(
+    environ: dict[str, Any], method: str, path: str, form: Any, status: int, now: float
+) -> JournalEntry:
+    """The entry of a request answered with `status`, as werkzeug reads it (`request.method` and
+    `request.path`); the headers and query are read from the environ."""
     return bounded_entry(
         time=now,
-        method=request.method,
-        path=request.path,
-        query=request.query_string.decode("latin-1"),
+        method=method,
+        path=path,
+        query=environ.get("QUERY_STRING", ""),
         headers=_headers(environ),
-        form=_body_fields(request),
-        status=response.status_code,
+        form=form,
+        status=status,
         worker=worker.pid(),
     )
 

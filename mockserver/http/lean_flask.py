@@ -67,6 +67,19 @@ def _wsgi_text(value: str) -> str:
     return value.encode("latin1").decode(errors="replace")
 
 
+def _binding_key(environ: dict[str, Any]) -> tuple[Any, ...]:
+    """What Flask's binding of a request reads, besides its path, method and query."""
+    return (
+        environ.get("HTTP_HOST"),
+        environ.get("SERVER_NAME"),
+        environ.get("SERVER_PORT"),
+        environ["wsgi.url_scheme"],
+        environ.get("SCRIPT_NAME"),
+        environ.get("HTTP_CONNECTION"),
+        environ.get("HTTP_UPGRADE"),
+    )
+
+
 class LeanFlask(Flask):
     """Flask asks `inspect` whether every hook and view is a coroutine on every request; the answer
     for a plain function never changes, so it is asked once per function."""
@@ -88,15 +101,7 @@ class LeanFlask(Flask):
         if request is None or self._binds_specially():
             return super().create_url_adapter(request)
         environ = request.environ
-        key = (
-            environ.get("HTTP_HOST"),
-            environ.get("SERVER_NAME"),
-            environ.get("SERVER_PORT"),
-            environ["wsgi.url_scheme"],
-            environ.get("SCRIPT_NAME"),
-            environ.get("HTTP_CONNECTION"),
-            environ.get("HTTP_UPGRADE"),
-        )
+        key = _binding_key(environ)
         bound = self._bound.get(key)
         if bound is None:
             adapter = super().create_url_adapter(request)  # BadHost and the like raise as before
@@ -112,6 +117,12 @@ class LeanFlask(Flask):
             environ["REQUEST_METHOD"],
             _wsgi_text(query) if query is not None else None,
         )
+
+    def has_bound(self, environ: dict[str, Any]) -> bool:
+        """Whether Flask has bound a request of this host, scheme and script name before, and
+        would bind this one the same way: what a request of a host never seen would raise
+        (BadHost and the like), only Flask's own binding tells."""
+        return _binding_key(environ) in self._bound and not self._binds_specially()
 
     def _binds_specially(self) -> bool:
         config = self.config

@@ -7,12 +7,13 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from ...core.routes_file import RouteSpec
+from ...core.state import MockState
 from ...core.tokens import TokenClaims
 from ...core.users import User
 from ..bearer import authenticate_header, check_permission
 from ..current import state
 
-__all__ = ["make_blueprint"]
+__all__ = ["make_blueprint", "me_fields"]
 
 
 def authorize(permission: str | None) -> tuple[TokenClaims, User]:
@@ -24,17 +25,26 @@ def authorize(permission: str | None) -> tuple[TokenClaims, User]:
     return claims, user
 
 
+def me_fields(environ: dict[str, Any], mock: MockState) -> dict[str, Any]:
+    """GET /me's answer: who the token speaks for, with what permissions, until when.
+
+    The one place that decides it, for the Flask view and for the direct lane (`direct.py`).
+    """
+    header = environ.get("HTTP_AUTHORIZATION")  # as request.headers has it, without building that
+    claims, user = authenticate_header(header, mock.tokens, mock.users)
+    return {
+        "username": user.username,
+        "permissions": sorted(user.permissions),
+        "expires_at": int(claims.expires_at),
+    }
+
+
 def make_blueprint(routes: list[RouteSpec]) -> Blueprint:
     blueprint = Blueprint("api", __name__)
 
     @blueprint.get("/me")
     def me() -> Response:
-        claims, user = authorize(None)
-        return jsonify(
-            username=user.username,
-            permissions=sorted(user.permissions),
-            expires_at=int(claims.expires_at),
-        )
+        return jsonify(me_fields(request.environ, state()))
 
     for spec in routes:
         blueprint.add_url_rule(
