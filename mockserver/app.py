@@ -17,7 +17,7 @@ from .core.state import EXTENSION_KEY, MockState
 from .data import fixture_path, load_yaml
 from .http import worker
 from .http.access import check_control_token
-from .http.direct import DirectLane
+from .http.direct import DirectLane, hot_routes
 from .http.fault_hooks import CONTROL_PREFIX, ConnectionDropper, alter_response, inject_fault
 from .http.journal_entry import entry_from
 from .http.lean_flask import LeanFlask
@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     _register_openapi(app)
     _register_error_handlers(app, settings.realm)
     app.wsgi_app = ConnectionDropper(app.wsgi_app, mock.faults)  # type: ignore[method-assign]
-    app.wsgi_app = DirectLane(app.wsgi_app, app, mock, {"/me": api.me_fields})  # type: ignore[method-assign]
+    app.wsgi_app = DirectLane(app.wsgi_app, app, mock, hot_routes())  # type: ignore[method-assign]
     return app
 
 

@@ -1,8 +1,10 @@
-"""The direct lane answers a plain GET /me byte for byte as Flask does, and leaves every other
-request to Flask: the same status, headers, body, journal entry and log line either way."""
+"""The direct lane answers a plain GET /me and a plain urlencoded login as Flask does, and leaves
+every other request to Flask: the same status, headers, body, journal entry and log line either way
+(a login's token aside: each is new)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -10,7 +12,7 @@ import pytest
 from flask import Flask
 from werkzeug.test import Client
 
-from mockserver import ManualClock, Settings
+from mockserver import ManualClock, Settings, create_app
 from mockserver.app import REQUEST_LOG_KEY
 from mockserver.core.state import MockState
 from mockserver.http.direct import DirectLane
@@ -40,8 +42,9 @@ def lane_of(app: Flask) -> DirectLane:
 
 
 def token_of(app: Flask) -> str:
-    reply = app.test_client().post("/authorization", data={"username": "demo", "password": "demo-password"})
-    return reply.get_json()["access_token"]
+    """A token from Flask's own login, so that only the request under test can take the lane."""
+    form = {"username": "demo", "password": "demo-password"}
+    return Client(lane_of(app).wsgi_app).post("/authorization", data=form).json["access_token"]
 
 
 def answers(app: Flask, request: Request, lines: list[tuple[object, ...]]) -> dict[str, Any]:
@@ -53,12 +56,26 @@ def answers(app: Flask, request: Request, lines: list[tuple[object, ...]]) -> di
     for way, wsgi in (("lane", app), ("flask", lane_of(app).wsgi_app)):
         response = Client(wsgi).open(**{**request, "headers": headers})
         entry = mock.journal.entries()[-1].to_dict()
-        seen[way] = (response.status, response.headers.to_wsgi_list(), response.get_data(), entry, lines[-1])
+        body = _without_token(response.get_data())
+        seen[way] = (response.status, response.headers.to_wsgi_list(), body, entry, lines[-1])
     return seen
+
+
+def _without_token(body: bytes) -> bytes:
+    """A login's answer with its token's characters masked: each login's token is new."""
+    return TOKEN_FIELD.sub(lambda match: match[1] + b"*" * len(match[2]) + b'"', body)
+
+
+TOKEN_FIELD = re.compile(rb'("access_token": ?")([^"]*)"')
 
 
 def plain(path: str = "/me", **headers: str) -> Request:
     return {"path": path, "method": "GET", "headers": {"Authorization": f"Bearer {TOKEN}", **headers}}
+
+
+def login(data: bytes = b"username=demo&password=demo-password", **headers: str) -> Request:
+    headers = {"Content-Type": "application/x-www-form-urlencoded", **headers}
+    return {"path": "/authorization", "method": "POST", "data": data, "headers": headers}
 
 
 DIRECT = {
@@ -67,17 +84,23 @@ DIRECT = {
     "lower-case scheme": {"path": "/me", "headers": {"Authorization": f"bearer {TOKEN}"}},
     "many headers, cut in the journal": plain(**{f"X-Extra-{n}": "v" * 600 for n in range(40)}),
     "another host": plain(Host="LOCALHOST:8080"),
+    "login": login(),
+    "login, escaped and extra fields": login(
+        b"password=demo%2Dpassword&username=%64emo&scope=x&grant_type=password"
+    ),
+    "login, blank extra field": login(b"username=demo&password=demo-password&grant_type="),
 }
 
 
 @pytest.mark.parametrize("request_", DIRECT.values(), ids=DIRECT.keys())
-def test_a_plain_me_is_answered_directly_as_flask_answers_it(
+def test_a_plain_request_is_answered_directly_as_flask_answers_it(
     app: Flask, request_: Request, lines: list[tuple[object, ...]]
 ) -> None:
     answers(app, request_, lines)  # the first request of a host binds it in Flask
-    before = lane_of(app).served
+    path = request_["path"].partition("?")[0]
+    before = lane_of(app).served[path]
     seen = answers(app, request_, lines)
-    assert lane_of(app).served == before + 1
+    assert lane_of(app).served[path] == before + 1
     assert seen["lane"] == seen["flask"]
     assert seen["lane"][0] == "200 OK"
 
@@ -105,6 +128,10 @@ def no_setup(app: Flask, mock: MockState, clock: ManualClock) -> None:
     return None
 
 
+def fault_on_login(app: Flask, mock: MockState, clock: ManualClock) -> None:
+    mock.faults.add({"path": "/authorization", "omit_field": "expires_in"})
+
+
 TO_FLASK: dict[str, tuple[Request, Setup]] = {
     "HEAD": ({**plain(), "method": "HEAD"}, no_setup),
     "POST": ({**plain(), "method": "POST"}, no_setup),
@@ -117,6 +144,25 @@ TO_FLASK: dict[str, tuple[Request, Setup]] = {
     "a fault elsewhere": (plain(), fault_elsewhere),
     "debug mode": (plain(), debug),
     "a host Flask refuses": (plain(Host=f"{'a' * 64}.test"), no_setup),
+    "login, wrong password": (login(b"username=demo&password=nope"), no_setup),
+    "login, unknown user": (login(b"username=nobody&password=nope"), no_setup),
+    "login, disabled user": (login(b"username=retired&password=retired-password"), no_setup),
+    "login, missing field": (login(b"username=demo"), no_setup),
+    "login, repeated field": (login(b"username=demo&username=demo&password=demo-password"), no_setup),
+    "login, bad UTF-8": (login(b"username=demo&password=%FF"), no_setup),
+    "login, control character": (login(b"username=demo&password=a%00"), no_setup),
+    "login, query string": ({**login(), "path": "/authorization?username=demo"}, no_setup),
+    "login, charset": (
+        login(**{"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}),
+        no_setup,
+    ),
+    "login, JSON": (
+        login(b'{"username": "demo", "password": "demo-password"}', **{"Content-Type": "application/json"}),
+        no_setup,
+    ),
+    "login, too large": (login(b"username=demo&password=demo-password&pad=" + b"x" * 20_000), no_setup),
+    "login, a fault": (login(), fault_on_login),
+    "login, GET": ({**login(), "method": "GET"}, no_setup),
 }
 
 
@@ -126,10 +172,24 @@ def test_any_other_request_takes_flasks_way(
 ) -> None:
     answers(app, request_, lines)  # a known host: only the request itself keeps it from the lane
     setup(app, mock, clock)
-    before = lane_of(app).served
+    before = lane_of(app).served.copy()
     seen = answers(app, request_, lines)
     assert lane_of(app).served == before
     assert seen["lane"] == seen["flask"]
+
+
+@pytest.mark.parametrize("lockout_after", [0, 3])
+def test_logins_take_the_lane_only_while_a_refusal_counts_nothing(lockout_after: int) -> None:
+    app = create_app(Settings(log_requests=False, lockout_after=lockout_after), clock=ManualClock())
+    client = app.test_client()
+    form = {"username": "demo", "password": "demo-password"}
+    client.post("/authorization", data=form)  # binds the host
+    for _ in range(2):
+        assert client.post("/authorization", data={**form, "password": "wrong"}).status_code == 400
+    assert client.post("/authorization", data=form).status_code == 200
+    assert lane_of(app).served["/authorization"] == (1 if lockout_after == 0 else 0)  # the success
+    failures = app.extensions["mockserver"].shared.view().failures
+    assert failures == {}  # two wrong passwords counted once each, and cleared by the success
 
 
 def test_an_expired_token_is_refused_by_flask(app: Flask, clock: ManualClock, lines: list) -> None:
@@ -137,11 +197,11 @@ def test_an_expired_token_is_refused_by_flask(app: Flask, clock: ManualClock, li
     token = token_of(app)
     assert client.get("/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
     clock.advance(3600)
-    served = lane_of(app).served
+    served = lane_of(app).served["/me"]
     reply = client.get("/me", headers={"Authorization": f"Bearer {token}"})
     assert (reply.status_code, reply.get_json()["error"]) == (401, "invalid_token")
     assert "expired" in reply.headers["WWW-Authenticate"]
-    assert lane_of(app).served == served
+    assert lane_of(app).served["/me"] == served
 
 
 def test_a_failure_past_the_answer_is_rendered_by_flask(app: Flask, mock: MockState) -> None:
@@ -157,8 +217,8 @@ def test_a_failure_past_the_answer_is_rendered_by_flask(app: Flask, mock: MockSt
 
 def test_a_host_goes_direct_once_flask_has_bound_it(app: Flask) -> None:
     client, headers = app.test_client(), {"Authorization": f"Bearer {token_of(app)}", "Host": "new.test"}
-    served = lane_of(app).served
+    served = lane_of(app).served["/me"]
     assert client.get("/me", headers=headers).status_code == 200
-    assert lane_of(app).served == served
+    assert lane_of(app).served["/me"] == served
     assert client.get("/me", headers=headers).status_code == 200
-    assert lane_of(app).served == served + 1
+    assert lane_of(app).served["/me"] == served + 1

@@ -13,7 +13,7 @@ from ..core.errors import OAuthError
 from .body import has_body, is_json
 from .json_input import parse_json_object
 
-__all__ = ["Credentials", "read_credentials"]
+__all__ = ["Credentials", "credentials_of_form", "read_credentials"]
 
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 _FIELDS = ("username", "password")
@@ -36,6 +36,17 @@ def read_credentials(request: Request) -> Credentials:
     if request.environ.get("QUERY_STRING"):  # most logins have none: nothing to check or parse
         _require_utf8(request.query_string, "query string")
         sources.insert(0, request.args)
+    return _credentials(sources)
+
+
+def credentials_of_form(body: bytes, fields: list[tuple[str, str]]) -> Credentials:
+    """The credentials of a urlencoded body and no query string, `fields` as `parse_urlencoded`
+    reads the body: what `read_credentials` decides for such a request, without a Request."""
+    _require_utf8(body, "body")
+    return _credentials([MultiDict(fields)])
+
+
+def _credentials(sources: list[MultiDict[str, object]]) -> Credentials:
     given = _one_value_each(sources)
     username = _checked("username", given.get("username", ""))
     return Credentials(username, _checked("password", given.get("password", "")))

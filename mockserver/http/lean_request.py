@@ -15,9 +15,17 @@ from urllib.parse import parse_qsl
 import werkzeug.urls  # noqa: F401 - registers the "werkzeug.url_quote" error handler used below
 from flask import Request
 
-__all__ = ["LeanRequest"]
+__all__ = ["URLENCODED", "LeanRequest", "parse_urlencoded"]
 
 URLENCODED = "application/x-www-form-urlencoded"
+
+
+def parse_urlencoded(data: bytes) -> list[tuple[str, str]]:
+    """A urlencoded body's fields, in order, as werkzeug's form parser reads them."""
+    try:
+        return parse_qsl(data.decode(), keep_blank_values=True, errors="werkzeug.url_quote")
+    except ValueError:  # UnicodeDecodeError: werkzeug's parser is silent and gives an empty form
+        return []
 
 
 class LeanRequest(Request):
@@ -26,10 +34,7 @@ class LeanRequest(Request):
             super()._load_form_data()
             return
         data = self.get_data(cache=True)  # raises 413 past max_content_length, as the parser would
-        try:
-            items = parse_qsl(data.decode(), keep_blank_values=True, errors="werkzeug.url_quote")
-        except ValueError:  # UnicodeDecodeError: werkzeug's parser is silent and gives an empty form
-            items = []
+        items = parse_urlencoded(data)
         fields = self.__dict__
         fields["form"] = self.parameter_storage_class(items)
         fields["files"] = self.parameter_storage_class()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, jsonify, request
 
 from ...core.errors import OAuthError
-from ..credentials import read_credentials
+from ...core.state import MockState
+from ..credentials import Credentials, credentials_of_form, read_credentials
 from ..current import state
+from ..lean_request import parse_urlencoded
 
-__all__ = ["blueprint"]
+__all__ = ["NO_STORE", "blueprint", "form_token_fields", "token_fields"]
 
 blueprint = Blueprint("authorization", __name__)
 
@@ -17,8 +21,19 @@ NO_STORE = (("Cache-Control", "no-store"), ("Pragma", "no-cache"))
 
 @blueprint.post("/authorization")
 def issue_token() -> Response:
-    mock = state()
     credentials = read_credentials(request._get_current_object())  # type: ignore[attr-defined] - once, not per attribute
+    response = jsonify(token_fields(credentials, state()))
+    headers = response.headers
+    for name, value in NO_STORE:  # added, not set: a fresh answer has neither header to replace
+        headers.add(name, value)  # one by one: `extend` first asks the Mapping ABC what NO_STORE is
+    return response
+
+
+def token_fields(credentials: Credentials, mock: MockState) -> dict[str, Any]:
+    """The login's answer: a token for the user whose password it is, or the error that refuses it.
+
+    The one place that decides it, for the Flask view and for the direct lane (`direct.py`).
+    """
     mock.lockout.check(credentials.username)
     user = mock.users.verify(credentials.username, credentials.password)
     status = mock.settings.invalid_grant_status
@@ -29,13 +44,14 @@ def issue_token() -> Response:
         raise OAuthError.invalid_grant("this user is disabled", status=status)
     mock.lockout.succeeded(user.username)
     issued = mock.tokens.issue(user.username)
-    response = jsonify(
-        token_type="Bearer",  # noqa: S106 - the scheme name, not a secret
-        access_token=issued.access_token,
-        expires_in=issued.expires_in,
-        scope=" ".join(sorted(user.permissions)),
-    )
-    headers = response.headers
-    for name, value in NO_STORE:  # added, not set: a fresh answer has neither header to replace
-        headers.add(name, value)  # one by one: `extend` first asks the Mapping ABC what NO_STORE is
-    return response
+    return {
+        "token_type": "Bearer",  # the scheme name, not a secret
+        "access_token": issued.access_token,
+        "expires_in": issued.expires_in,
+        "scope": " ".join(sorted(user.permissions)),
+    }
+
+
+def form_token_fields(environ: dict[str, Any], mock: MockState, body: bytes) -> dict[str, Any]:
+    """`token_fields` of a urlencoded login without a query string, for the direct lane."""
+    return token_fields(credentials_of_form(body, parse_urlencoded(body)), mock)
