@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, request_started
 from werkzeug.test import Client
 
 from mockserver import ManualClock, Settings, create_app
@@ -222,3 +222,43 @@ def test_a_host_goes_direct_once_flask_has_bound_it(app: Flask) -> None:
     assert lane_of(app).served["/me"] == served
     assert client.get("/me", headers=headers).status_code == 200
     assert lane_of(app).served["/me"] == served + 1
+
+
+def before_hook(app: Flask, calls: list[str]) -> None:
+    app.before_request(lambda: calls.append("before"))
+
+
+def after_hook(app: Flask, calls: list[str]) -> None:
+    @app.after_request
+    def after(response: Any) -> Any:
+        calls.append("after")
+        return response
+
+
+def teardown_hook(app: Flask, calls: list[str]) -> None:
+    app.teardown_appcontext(lambda error: calls.append("teardown"))
+
+
+@pytest.mark.parametrize("hook", [before_hook, after_hook, teardown_hook])
+def test_an_embedding_apps_own_hooks_see_every_request(app: Flask, hook: Callable[..., None]) -> None:
+    calls: list[str] = []
+    hook(app, calls)  # before the first request, as Flask requires
+    headers = {"Authorization": f"Bearer {token_of(app)}"}
+    client, form = app.test_client(), {"username": "demo", "password": "demo-password"}
+    for _ in range(2):  # the second of each would take the lane: its host is bound by then
+        assert client.get("/me", headers=headers).status_code == 200
+        assert client.post("/authorization", data=form).status_code == 200
+    assert len(calls) == 5  # token_of's login too
+    assert sum(lane_of(app).served.values()) == 0
+
+
+def test_a_request_signals_receiver_sees_every_request(app: Flask) -> None:
+    headers = {"Authorization": f"Bearer {token_of(app)}"}  # binds the host
+    client = app.test_client()
+    started: list[object] = []
+    with request_started.connected_to(lambda sender, **extra: started.append(sender), app):
+        assert client.get("/me", headers=headers).status_code == 200
+    assert started == [app]
+    assert lane_of(app).served["/me"] == 0
+    assert client.get("/me", headers=headers).status_code == 200  # disconnected: the lane again
+    assert lane_of(app).served["/me"] == 1

@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from flask import signals
+
 from ..core.state import MockState
 from . import worker
 from .journal_entry import entry_of
@@ -40,6 +42,36 @@ _COMPACT = (",", ":")  # the layout Flask's jsonify writes outside debug mode
 
 def _always(mock: MockState) -> bool:
     return True
+
+
+# An application that embeds the mock may hook its requests: then every request goes through Flask.
+_REQUEST_SIGNALS = (
+    signals.request_started,
+    signals.request_finished,
+    signals.request_tearing_down,
+    signals.appcontext_pushed,
+    signals.appcontext_popped,
+    signals.appcontext_tearing_down,
+)
+
+
+def _hooks_of(app: LeanFlask) -> tuple[Any, ...]:
+    """The functions Flask runs around a request's view: four registries by blueprint, then a list."""
+    return (
+        app.before_request_funcs,
+        app.after_request_funcs,
+        app.teardown_request_funcs,
+        app.url_value_preprocessors,
+        app.teardown_appcontext_funcs,
+    )
+
+
+def _copy(hooks: tuple[Any, ...]) -> tuple[Any, ...]:
+    *by_blueprint, teardown_appcontext = hooks
+    return (
+        *({key: list(funcs) for key, funcs in registry.items()} for registry in by_blueprint),
+        list(teardown_appcontext),
+    )
 
 
 @dataclass(frozen=True)
@@ -69,6 +101,7 @@ class DirectLane:
         self._app = app
         self._mock = mock
         self._routes = routes
+        self._hooks = _copy(_hooks_of(app))  # the mock's own: create_app wires the lane last
         self.served: Counter[str] = Counter()  # answered here, per path: for the tests that prove it
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
@@ -110,6 +143,8 @@ class DirectLane:
             and not app.debug
             and app.json.compact is not False  # type: ignore[attr-defined]
             and app.has_bound(environ)  # type: ignore[arg-type]
+            and _hooks_of(app) == self._hooks
+            and not any(signal.receivers for signal in _REQUEST_SIGNALS)
         )
 
     def _plain_form(self, environ: WSGIEnvironment) -> bool:
