@@ -36,7 +36,8 @@ if TYPE_CHECKING:
 
 __all__ = ["DirectLane", "DirectRoute", "hot_routes"]
 
-Answer = Callable[[dict[str, Any], MockState, bytes], dict[str, Any]]  # environ, state, body -> JSON
+# environ, state, body, the body's form fields -> the JSON answer
+Answer = Callable[[dict[str, Any], MockState, bytes, list[tuple[str, str]]], dict[str, Any]]
 _COMPACT = (",", ":")  # the layout Flask's jsonify writes outside debug mode
 
 
@@ -84,7 +85,7 @@ class DirectRoute:
 
 def hot_routes() -> dict[str, DirectRoute]:
     return {
-        "/me": DirectRoute("GET", lambda environ, mock, body: me_fields(environ, mock)),
+        "/me": DirectRoute("GET", lambda environ, mock, body, form: me_fields(environ, mock)),
         "/authorization": DirectRoute(
             "POST", form_token_fields, NO_STORE, repeatable=lambda mock: not mock.lockout.enabled
         ),
@@ -112,8 +113,8 @@ class DirectLane:
         mock, path = self._mock, environ["PATH_INFO"]
         body = self._body(environ) if route.method == "POST" else b""
         try:
-            fields = route.answer(environ, mock, body)  # type: ignore[arg-type]
-            form = parse_urlencoded(body) if body else {}
+            form = parse_urlencoded(body) if body else []  # parsed once: for the answer and the journal
+            fields = route.answer(environ, mock, body, form)  # type: ignore[arg-type]
             mock.journal.record(entry_of(environ, route.method, path, form, 200, mock.clock.now()))  # type: ignore[arg-type]
         except Exception:  # a refusal (OAuthError) or a failure: Flask decides again and renders it
             environ["wsgi.input"] = io.BytesIO(body)
