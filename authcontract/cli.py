@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from mockserver.extras import MissingExtra, require
+from mockserver.extras import EXTRAS, MissingExtra, require
 
 from . import __version__
 
@@ -23,6 +23,8 @@ INTERRUPTED = 2  # no verdict, like every run that did not get to one
 
 # what `check` and `compare` run on, from the 'suite' extra
 SUITE_MODULES = ("pytest", "schemathesis")
+# the extra each command needs beyond a plain install (`load` brings the suite with Locust)
+COMMAND_EXTRAS = {"check": "suite", "compare": "suite", "load": "load"}
 
 COMMANDS = {
     "mock": "serve the mock: `python -m mockserver` and its flags (see `authcontract mock --help`)",
@@ -32,10 +34,7 @@ COMMANDS = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from . import check, compare
-    from .load import command as load
-
+def _top_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
     parser = argparse.ArgumentParser(
         prog="authcontract",
         description="The platform's authentication contract: a mock, a check, a drift report.",
@@ -45,6 +44,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("mock", help=COMMANDS["mock"], add_help=False)
+    return parser, commands
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full command line; its commands' modules need the 'suite' extra (pytest) to import."""
+    from . import check, compare
+    from .load import command as load
+
+    parser, commands = _top_parser()
     check.add_arguments(commands.add_parser("check", help=COMMANDS["check"], description=COMMANDS["check"]))
     compare.add_arguments(
         commands.add_parser("compare", help=COMMANDS["compare"], description=COMMANDS["compare"])
@@ -59,7 +67,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from mockserver.cli import main as mock_main
 
         return mock_main(arguments[1:])
-    args = build_parser().parse_args(arguments)
+    try:
+        parser = build_parser()
+    except ImportError as error:  # a plain install: the commands' own modules import pytest
+        if (error.name or "").split(".")[0] not in SUITE_MODULES:
+            raise
+        return _without_the_suite(arguments)
+    args = parser.parse_args(arguments)
     try:
         for module in SUITE_MODULES:
             require(module, "suite")
@@ -68,7 +82,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MissingExtra as missing:
         print(f"authcontract {args.command}: {missing}", file=sys.stderr)
         return 2
-    streams = {"environ": os.environ, "stdin": sys.stdin, "out": sys.stdout, "err": sys.stderr}
+    from .text import PrintableStream  # the platform's words never drive the terminal (issue 31 item 7)
+
+    out, err = PrintableStream(sys.stdout), PrintableStream(sys.stderr)
+    streams = {"environ": os.environ, "stdin": sys.stdin, "out": out, "err": err}
     try:
         if args.command == "load":
             from .load.command import run_load
@@ -86,6 +103,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EOFError:  # Ctrl-D, or no more input, at a credentials prompt
         sys.stderr.write(f"authcontract {args.command}: no answer at the credentials prompt: no verdict\n")
     return INTERRUPTED
+
+
+def _without_the_suite(arguments: list[str]) -> int:
+    """A plain install: `--help` and `--version` answer; a command says in one line which extra it needs."""
+    parser, commands = _top_parser()
+    for name in COMMAND_EXTRAS:
+        commands.add_parser(name, help=COMMANDS[name], add_help=False)
+    args, _ = parser.parse_known_args(arguments)
+    extra = COMMAND_EXTRAS[args.command]
+    purpose = EXTRAS[extra][0]
+    print(
+        f"authcontract {args.command}: {purpose} needs pytest, which comes with the '{extra}' extra: "
+        f"pip install 'authcontract[{extra}]'",
+        file=sys.stderr,
+    )
+    return 2
 
 
 def _require_locust() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -79,3 +80,52 @@ def test_version_is_the_packages_own(main, capsys: pytest.CaptureFixture[str]) -
         main(["--version"])
     assert exited.value.code == 0
     assert capsys.readouterr().out.split()[-1] == version("authcontract")
+
+
+# A plain install has no pytest: this child process cannot import it (or what the suite brings), as
+# in a venv that got the wheel and its base dependencies only (the real venv: tests/test_wheel.py).
+WITHOUT_PYTEST = """
+import subprocess
+import sys
+
+class NotInstalled:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in {"pytest", "_pytest", "schemathesis", "hypothesis", "locust"}:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+
+sys.meta_path.insert(0, NotInstalled())
+from authcontract.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def _cli_without_pytest(*arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", WITHOUT_PYTEST, *arguments],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("flag", ["--help", "--version"])
+def test_help_and_version_answer_without_pytest(flag: str) -> None:
+    result = _cli_without_pytest(flag)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "authcontract" in result.stdout
+    if flag == "--help":
+        assert all(command in result.stdout for command in ("mock", "check", "compare", "load"))
+
+
+@pytest.mark.parametrize(
+    ("arguments", "extra"),
+    [(["check"], "suite"), (["check", "--help"], "suite"), (["compare"], "suite"), (["load"], "load")],
+)
+def test_each_command_without_pytest_names_its_extra_in_one_line(arguments: list[str], extra: str) -> None:
+    result = _cli_without_pytest(*arguments)
+    assert result.returncode == 2
+    line = _one_line(result.stderr)
+    assert line.startswith(f"authcontract {arguments[0]}: ")
+    assert line.endswith(f"pip install 'authcontract[{extra}]'")

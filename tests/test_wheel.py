@@ -82,13 +82,24 @@ def test_the_plugin_serves_a_mock(auth_mock, auth_token):
 @pytest.mark.dist
 def test_the_wheel_in_a_clean_venv(wheel: Path, tmp_path: Path) -> None:
     venv = Venv(tmp_path / "venv")
-    venv.install(str(wheel), "pytest")
-    added = venv.packages() - PYTEST_ITSELF - {"authcontract", "pip"}
+    venv.install(str(wheel))  # as `pip install .` does from a clone: no pytest
+    added = venv.packages() - {"authcontract", "pip"}
     assert added == PLAIN, f"a plain install adds {len(added)} packages: {sorted(added)}"
-    assert not added & HEAVY
+    assert not added & (HEAVY | PYTEST_ITSELF)
 
     project = tmp_path / "downstream"
     project.mkdir()
+    # the command answers from a plain install: its help, and one line naming the extra a command needs
+    helped = venv.run(venv.path / "bin" / "authcontract", "--help", cwd=project)
+    assert helped.returncode == 0, helped.stderr
+    assert "check" in helped.stdout
+    for command, extra in (("check", "suite"), ("compare", "suite"), ("load", "load")):
+        missing = venv.run(venv.path / "bin" / "authcontract", command, cwd=project)
+        assert missing.returncode == 2, missing.stderr
+        assert missing.stderr.strip().count("\n") == 0, missing.stderr
+        assert f"pip install 'authcontract[{extra}]'" in missing.stderr
+
+    venv.install("pytest")  # the downstream project's own pytest
     (project / "test_downstream.py").write_text(textwrap.dedent(DOWNSTREAM_TEST))
     result = venv.run(venv.python, "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -99,7 +110,7 @@ def test_the_wheel_in_a_clean_venv(wheel: Path, tmp_path: Path) -> None:
     assert not any(name in plugin_line for name in ("schemathesis", "hypothesis", "anyio")), plugin_line
 
     missing = venv.run(venv.path / "bin" / "authcontract", "check", cwd=project)
-    assert missing.returncode == 2
+    assert missing.returncode == 2  # with pytest but not schemathesis
     assert missing.stderr.strip().count("\n") == 0
     assert "pip install 'authcontract[suite]'" in missing.stderr
 
