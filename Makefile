@@ -17,8 +17,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# `make run PORT=N` serves on N; without PORT the mock's settings choose (MOCKSERVER_PORT, else 8080).
+PORT ?=
 run: $(STAMP)
-	$(BIN)/python -m mockserver --host 127.0.0.1 --port 8080
+	$(BIN)/python -m mockserver --host 127.0.0.1$(if $(PORT), --port $(PORT))
 
 tools:
 	@missing=""; for tool in $(DEBIAN_TOOLS); do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \

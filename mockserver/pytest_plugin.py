@@ -30,10 +30,13 @@ __all__ = [
     "auth_mock_settings",
     "auth_mock_user",
     "auth_token",
+    "configured_port",
     "pytest_addoption",
 ]
 
 CONFIG_INI = "auth_mock_config"
+PORT_INI = "auth_mock_port"
+PORT_OPTION = "--auth-mock-port"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -42,6 +45,38 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "mockserver TOML settings file for the auth_mock fixture, relative to the rootdir",
         default="",
     )
+    parser.addini(PORT_INI, "port of the auth_mock fixture's server (0 or unset: a free port)", default="")
+    parser.addoption(
+        PORT_OPTION,
+        type=int,
+        default=None,
+        metavar="PORT",
+        help=f"port of the auth_mock fixture's server; beats the ini's {PORT_INI} (0: a free port)",
+    )
+
+
+def configured_port(pytestconfig: pytest.Config, settings: Settings) -> int:
+    """The port the session's mock binds: the option, else the ini, else a `port` other than the
+    default (8080) in its settings; 0, a free port, when none of them sets one."""
+    from .settings import Settings
+
+    option = pytestconfig.getoption(PORT_OPTION)
+    if option is not None:
+        return _valid_port(option, PORT_OPTION)
+    ini = str(pytestconfig.getini(PORT_INI)).strip()
+    if ini:
+        if not ini.isdigit():
+            pytest.fail(f"{PORT_INI} must be a port number (0: a free port), not {ini!r}", pytrace=False)
+        return _valid_port(int(ini), PORT_INI)
+    return settings.port if settings.port != Settings.port else 0
+
+
+def _valid_port(port: int, source: str) -> int:
+    if not 0 <= port <= 65535:
+        pytest.fail(
+            f"{source} must be a port number from 0 to 65535 (0: a free port), not {port}", pytrace=False
+        )
+    return port
 
 
 @pytest.fixture(scope="session")
@@ -58,12 +93,21 @@ def auth_mock_settings(pytestconfig: pytest.Config) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def auth_mock_server(auth_mock_settings: Settings) -> Iterator[MockServer]:
-    """One mock for the session, in a thread, on 127.0.0.1 and a free port; stopped at the end."""
+def auth_mock_server(auth_mock_settings: Settings, pytestconfig: pytest.Config) -> Iterator[MockServer]:
+    """One mock for the session, in a thread, on 127.0.0.1 and its configured port (see
+    `configured_port`), else a free one; stopped at the end."""
     from .serving.server import MockServer
 
-    with MockServer(auth_mock_settings) as server:
+    port = configured_port(pytestconfig, auth_mock_settings)
+    server = MockServer(auth_mock_settings, port=port)
+    try:
+        server.start()
+    except (OSError, SystemExit):  # werkzeug exits when the port is taken (another run, an xdist worker)
+        pytest.fail(f"auth_mock cannot listen on 127.0.0.1:{port}: the port is in use", pytrace=False)
+    try:
         yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture

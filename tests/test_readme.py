@@ -6,12 +6,18 @@ one a user sees.
 
 from __future__ import annotations
 
+import os
+import shlex
 import subprocess
 
 import pytest
+import requests
+
+from mockserver import Settings
 
 from .documents import ROOT, block
-from .processes import mock_process
+from .processes import TIMEOUT, MockProcess, free_port, mock_process, start_server
+from .processes import _wait_until_serving as wait_until_serving
 
 README = ROOT / "README.md"
 
@@ -45,22 +51,62 @@ def test_the_tour_runs_as_written_and_answers_what_it_shows() -> None:
 @pytest.mark.parametrize(
     ("target", "expected"),
     [
-        ("run", "-m mockserver --host 127.0.0.1 --port 8080"),
+        ("run", "-m mockserver --host 127.0.0.1"),
         ("test", "-m pytest"),
     ],
 )
 def test_the_two_commands_do_what_the_readme_says(target: str, expected: str) -> None:
     assert f"make {target}" in README.read_text(encoding="utf-8")
-    plan = subprocess.run(
-        ["make", "-n", "-B", target],
+    plan = make_plan(target)
+    assert "-m venv .venv" in plan
+    assert expected in plan
+
+
+def make_plan(target: str, *variables: str, env: dict[str, str] | None = None) -> str:
+    """What `make` would run for `target` from a fresh clone (-B: as if nothing were built yet)."""
+    base = {k: v for k, v in os.environ.items() if k not in {"PORT", "MOCKSERVER_PORT"}}
+    return subprocess.run(
+        ["make", "-n", "-B", target, *variables],
         cwd=README.parent,
+        env={**base, **(env or {})},
         capture_output=True,
         text=True,
         timeout=30,
         check=True,
     ).stdout
-    assert "-m venv .venv" in plan
-    assert expected in plan
+
+
+@pytest.mark.parametrize("how", ["PORT=N", "MOCKSERVER_PORT=N"])
+def test_make_run_serves_on_the_port_it_is_given(how: str) -> None:
+    """`make run PORT=N` and `MOCKSERVER_PORT=N make run` serve on N: the command make would run, run."""
+    port = free_port()
+    if how == "PORT=N":
+        plan, env = make_plan("run", f"PORT={port}"), {}
+    else:
+        env = {"MOCKSERVER_PORT": str(port)}
+        plan = make_plan("run", env=env)
+    command = next(line for line in plan.splitlines() if "-m mockserver" in line)
+    served = start_server(
+        [*shlex.split(command), "--server", "werkzeug", "--quiet"],
+        cwd=README.parent,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    running = MockProcess(f"http://127.0.0.1:{port}", served)
+    try:
+        wait_until_serving(running)
+        assert requests.get(f"{running.url}/openapi.json", timeout=TIMEOUT).status_code == 200
+    finally:
+        running.stop()
+
+
+def test_make_run_without_a_port_serves_on_8080() -> None:
+    plan = make_plan("run")
+    command = next(line for line in plan.splitlines() if "-m mockserver" in line)
+    assert "--port" not in command  # the mock's settings decide: MOCKSERVER_PORT, else their default
+    assert Settings().port == 8080
 
 
 def test_the_python_example_runs_as_written() -> None:
