@@ -12,6 +12,7 @@ fifth of the token endpoint's cases and most of the protected path's are such re
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -62,9 +63,27 @@ def summary(case: schemathesis.Case, exc: BaseException, response: requests.Resp
     operation = f"{case.operation.method.upper()} {case.operation.path}"
     if response is None:
         return redact(f"{operation}: {checks}")
-    body = " ".join(response.text.split())
-    shown = f" {body[:BODY_SHOWN]}{'…' if len(body) > BODY_SHOWN else ''}" if body else ""
+    body = " ".join(redact(response.text).split())  # masked before it is cut: no token half shown
+    shown = f" {_cut(body)}" if body else ""
     return redact(f"{operation} answered {status_text(response)}{shown}: {checks}")
+
+
+def _cut(body: str) -> str:
+    """The body's first BODY_SHOWN characters, never ending inside a JSON string: an unclosed quote
+    would make the redaction of the whole message mask everything up to the next quote."""
+    if len(body) <= BODY_SHOWN:
+        return body
+    shown = body[:BODY_SHOWN]
+    quotes = [match.start() for match in re.finditer(r'(?<!\\)"', shown)]
+    if len(quotes) % 2:
+        shown = shown[: quotes[-1]].rstrip()
+    return shown + "…"
+
+
+def failure_text(exc: BaseException) -> str:
+    """schemathesis's report of a failing case, whole: a group's own message without Python's
+    `(1 sub-exception)` count."""
+    return exc.message if isinstance(exc, BaseExceptionGroup) else str(exc)
 
 
 def request_key(case: schemathesis.Case, checks: list[Callable[..., Any]]) -> str:
@@ -138,7 +157,7 @@ class Conformance:
         except TargetError as exc:
             self.target_error = exc
         except (AssertionError, BaseExceptionGroup, requests.RequestException) as exc:
-            self.failures.append(redact(str(exc)))
+            self.failures.append(redact(failure_text(exc)))
             self.summaries.append(summary(case, exc, answers[-1] if answers else None))
         finally:
             hooks.remove(remember)
