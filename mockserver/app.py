@@ -6,7 +6,7 @@ import logging
 import time
 
 from flask import Flask, Request, Response, jsonify, request
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 
 from .core.clock import Clock
 from .core.errors import OAuthError
@@ -22,7 +22,7 @@ from .http.fault_hooks import CONTROL_PREFIX, ConnectionDropper, alter_response,
 from .http.journal_entry import entry_from
 from .http.lean_flask import LeanFlask
 from .http.request_line import REQUEST_LINE, REQUEST_LOG_KEY, RequestLogWriter, log_request
-from .http.routes import api, authorization, control
+from .http.routes import api, authorization, control, dashboard
 from .settings import Settings
 
 __all__ = ["MAX_BODY_BYTES", "REQUEST_LINE", "REQUEST_LOG_KEY", "RequestLogWriter", "create_app"]
@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     if settings.control:
         check_control_token(settings)
         app.register_blueprint(control.blueprint)
+        app.register_blueprint(dashboard.blueprint)  # a page over the control API: gone with it
     _register_openapi(app)
     _register_error_handlers(app, settings.realm)
     app.wsgi_app = ConnectionDropper(app.wsgi_app, mock.faults)  # type: ignore[method-assign]
@@ -121,7 +122,9 @@ def _refuse_oversized_body(current: Request) -> None:
     environ = current.environ  # read raw: this runs on every request
     declared = environ.get("CONTENT_LENGTH")
     if declared:
-        if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        if not (declared.isascii() and declared.isdigit()):  # "²".isdigit(), yet int() refuses it
+            raise BadRequest("Content-Length must be a number of bytes")
+        if int(declared) > MAX_BODY_BYTES:
             raise RequestEntityTooLarge()
         return
     if "HTTP_TRANSFER_ENCODING" not in environ:

@@ -31,6 +31,7 @@ MAX_NAME_CHARS = 64  # a header's or a field's name
 MAX_VALUE_CHARS = 512  # a header's value, a field's text
 MAX_TEXT_CHARS = 2048  # the path, the query string
 _ENTRY_OVERHEAD = 160  # bytes an entry's fixed fields take, for the memory store's byte count
+_ISSUED_WEIGHT = 240  # bytes a login's `issued` record takes besides its username
 
 
 @dataclass
@@ -47,6 +48,8 @@ class JournalEntry:
     status: int
     worker: int
     truncated: bool = False
+    error: str | None = None  # the refusal's `error` code, as the client read it in the JSON body
+    issued: dict[str, Any] | None = None  # a login's token as `tokens.issued_record` keeps it
 
     def to_dict(self) -> dict[str, Any]:
         """Shallow: the fields are fresh per entry already (asdict's deep copy cost a third of it)."""
@@ -57,6 +60,8 @@ class JournalEntry:
         size = _ENTRY_OVERHEAD + len(self.path) + len(self.query)
         for name, value in self.headers.items():
             size += len(name) + len(value) + 6
+        if self.issued is not None:
+            size += _ISSUED_WEIGHT + len(self.issued["username"])
         return size + (len(repr(self.form)) if self.form else 0)
 
 
@@ -83,6 +88,8 @@ def bounded_entry(
     form: Mapping[str, Any] | Iterable[tuple[str, Any]],
     status: int,
     worker: int,
+    error: str | None = None,
+    issued: dict[str, Any] | None = None,
 ) -> JournalEntry:
     """An entry with secrets masked and every part bounded, whatever the client sent."""
     cut = _Cut()
@@ -96,6 +103,8 @@ def bounded_entry(
         status=status,
         worker=worker,
         truncated=cut.happened,
+        error=cut.text(error, MAX_NAME_CHARS) if error is not None else None,
+        issued=issued,
     )
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from .clock import Clock
 from .errors import OAuthError
+from .redaction import redact_token
 from .shared import SharedState
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "TokenClaims",
     "TokenProblem",
     "TokenRejected",
+    "issued_record",
     "token_key",
 ]
 
@@ -85,6 +87,22 @@ def token_key(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def issued_record(issued: IssuedToken) -> dict[str, str | float | int]:
+    """What the journal keeps of an issued token: its hash as `id`, a short prefix, its claims.
+
+    Never the token: the hash is the key revocations are stored under, and no use as a credential.
+    """
+    claims = issued.claims
+    return {
+        "id": token_key(issued.access_token),
+        "prefix": redact_token(issued.access_token),
+        "username": claims.username,
+        "issued_at": claims.issued_at,
+        "expires_at": claims.expires_at,
+        "epoch": claims.epoch,
+    }
+
+
 class TokenAuthority:
     def __init__(self, clock: Clock, ttl: int, shared: SharedState) -> None:
         self._clock = clock
@@ -122,11 +140,15 @@ class TokenAuthority:
         An expired token is revoked too: a clock set back would revive it otherwise. Kept until a
         reset, however the clock moves; past MAX_REVOKED_TOKENS, 409 rather than forgetting one.
         """
-        snapshot = self._shared.view()
-        claims = _unseal(token, snapshot.key)
-        if claims is None or claims.epoch < snapshot.revoked_users.get(claims.username, 0):
+        claims = _unseal(token, self._shared.view().key)
+        if claims is None:
             return False
-        key = token_key(token)
+        return self.revoke_key(token_key(token), claims)
+
+    def revoke_key(self, key: str, claims: TokenClaims) -> bool:
+        """`revoke` of the token whose hash is `key` and whose claims are these (from `issued_record`)."""
+        if claims.epoch < self._shared.view().revoked_users.get(claims.username, 0):
+            return False
 
         def add(document: dict) -> bool:
             revoked = document["revoked_tokens"]
@@ -153,6 +175,13 @@ class TokenAuthority:
             epochs[username] = epochs.get(username, 0) + 1
 
         self._shared.update(next_epoch)
+
+    def state_of(self, key: str, claims: TokenClaims) -> str:
+        """`revoked`, `expired` or `live`: what `authenticate` would say of that token now."""
+        snapshot = self._shared.view()
+        if claims.epoch < snapshot.revoked_users.get(claims.username, 0) or key in snapshot.revoked_tokens:
+            return "revoked"
+        return "expired" if self._clock.now() >= claims.expires_at else "live"
 
 
 def _mac(key: bytes, payload: bytes) -> bytes:

@@ -10,26 +10,44 @@ from werkzeug.exceptions import HTTPException
 
 from ..core.errors import OAuthError
 from ..core.journal import JournalEntry, bounded_entry
+from ..core.tokens import IssuedToken, issued_record
 from . import worker
 from .body import has_body, is_json
 from .json_input import parse_json_object
 
-__all__ = ["entry_from", "entry_of"]
+__all__ = ["ISSUED_KEY", "entry_from", "entry_of", "remember_issued"]
+
+ISSUED_KEY = "mockserver.issued"  # the environ key under which a login leaves its token for the journal
 
 _CACHED_KEY = 128  # longer environ keys are translated uncached, so the cache stays small
 _NAMES_KEPT = 1024  # environ keys remembered; past them, keys are translated every time
 
 
+def remember_issued(environ: dict[str, Any], issued: IssuedToken) -> None:
+    """A login's token, for its journal entry to keep as `issued` (its hash and prefix, never itself)."""
+    environ[ISSUED_KEY] = issued
+
+
 def entry_from(request: Request, response: Response, now: float) -> JournalEntry:
     fields = _body_fields(request)
-    return entry_of(request.environ, request.method, request.path, fields, response.status_code, now)
+    status = response.status_code
+    error = _error_code(response) if status >= 400 else None
+    return entry_of(request.environ, request.method, request.path, fields, status, now, error)
 
 
 def entry_of(
-    environ: dict[str, Any], method: str, path: str, form: Any, status: int, now: float
+    environ: dict[str, Any],
+    method: str,
+    path: str,
+    form: Any,
+    status: int,
+    now: float,
+    error: str | None = None,
 ) -> JournalEntry:
     """The entry of a request answered with `status`, as werkzeug reads it (`request.method` and
-    `request.path`); the headers and query are read from the environ."""
+    `request.path`); the headers and query are read from the environ, a login's token from
+    `remember_issued`."""
+    issued = environ.get(ISSUED_KEY)
     return bounded_entry(
         time=now,
         method=method,
@@ -39,7 +57,18 @@ def entry_of(
         form=form,
         status=status,
         worker=worker.pid(),
+        error=error,
+        issued=issued_record(issued) if issued is not None else None,
     )
+
+
+def _error_code(response: Response) -> str | None:
+    """The `error` of a JSON error body, as the client reads it; None for any other answer."""
+    if not response.is_json or response.is_streamed:
+        return None
+    body = response.get_json(silent=True)
+    error = body.get("error") if isinstance(body, dict) else None
+    return error if isinstance(error, str) else None
 
 
 def _headers(environ: dict[str, Any]) -> Iterator[tuple[str, str]]:

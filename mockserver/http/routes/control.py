@@ -9,6 +9,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from ...core.errors import OAuthError
 from ...core.schemas import first_error
+from ...core.tokens import TokenClaims
 from ...core.users import User
 from ..access import guard_control_api, refuse_cross_site, refuse_foreign_host
 from ..body import is_json
@@ -90,7 +91,55 @@ def revoke() -> Response:
 
 @blueprint.get("/users")
 def list_users() -> Response:
-    return jsonify(users=[user.public() for user in state().users.all()])
+    """Every user without the password, and `locked_for`: the seconds a lockout still holds, or 0."""
+    return jsonify(
+        users=[{**user.public(), "locked_for": _locked_for(user.username)} for user in state().users.all()]
+    )
+
+
+def _locked_for(username: str) -> int:
+    try:
+        state().lockout.check(username)
+    except OAuthError as locked:
+        return int(locked.headers.get("Retry-After", "1"))
+    return 0
+
+
+@blueprint.get("/tokens")
+def list_tokens() -> Response:
+    """The tokens whose logins the journal holds, newest first: hash `id`, prefix, claims, `state`."""
+    mock = state()
+    now = mock.clock.now()
+    listed = []
+    for record in _issued_records():
+        key, claims = record["id"], _claims(record)
+        listed.append(
+            {
+                **{name: record[name] for name in ("id", "prefix", "username", "issued_at", "expires_at")},
+                "expires_in": max(0.0, claims.expires_at - now),
+                "state": mock.tokens.state_of(key, claims),
+            }
+        )
+    return jsonify(tokens=listed)
+
+
+@blueprint.delete("/tokens/<token_id>")
+def revoke_listed_token(token_id: str) -> Response:
+    """Revoke a token listed by GET /_mock/tokens, by its `id` (its hash): the page never holds a token."""
+    json_body("empty")
+    for record in _issued_records():
+        if record["id"] == token_id:
+            return jsonify(revoked=state().tokens.revoke_key(token_id, _claims(record)))
+    raise OAuthError("not_found", "no token with that id in the journal", 404)
+
+
+def _issued_records() -> list[dict[str, Any]]:
+    """The `issued` records of the journal's logins, newest first."""
+    return [entry.issued for entry in reversed(state().journal.entries()) if entry.issued is not None]
+
+
+def _claims(record: dict[str, Any]) -> TokenClaims:
+    return TokenClaims(record["username"], record["issued_at"], record["expires_at"], record["epoch"])
 
 
 @blueprint.post("/users")
