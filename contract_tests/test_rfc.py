@@ -151,7 +151,8 @@ def test_credentials_and_tokens_travel_under_tls(
     if scheme == "http" and is_loopback(base_url):
         pytest.skip(
             f"plain http to {parts.hostname}, a loopback address: the traffic never leaves this machine, so "
-            "RFC 6749 §3.2 and RFC 6750 §5.3 (TLS) are not judged on it; a platform off the loopback is"
+            "RFC 6749 §3.2 and RFC 6750 §5.3 (TLS) are not judged on it; a platform off the loopback is "
+            "judged on them, and fails unless reached over https."
         )
     request = login_reply.request
     expect(

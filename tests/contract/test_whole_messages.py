@@ -36,3 +36,23 @@ def test_a_schema_failure_of_the_token_answer_reads_whole(suite: SuiteRunner, tm
     assert "t" * 16 not in detail + outcome.text
     table = render_table(read_summary(tmp_path, "P"), width=100)
     assert "sub-exception" not in table
+
+
+def test_the_tls_skip_on_the_loopback_says_its_whole_sentence(suite: SuiteRunner, tmp_path: Path) -> None:
+    outcome = suite.run(
+        Platform(),
+        "-k",
+        "travel_under_tls",
+        "-p",
+        "authcontract.recorder",
+        f"--authcontract-record={tmp_path / 'results.json'}",
+    )
+    assert set(outcome.skipped) == {"test_credentials_and_tokens_travel_under_tls"}, outcome.text
+    (result,) = read_summary(tmp_path, "P").results
+    assert result.detail.endswith(
+        "a platform off the loopback is judged on them, and fails unless reached over https."
+    ), result.detail
+    table = " ".join(
+        line.strip(" └") for line in render_table(read_summary(tmp_path, "P"), width=80).splitlines()
+    )
+    assert "a platform off the loopback is judged on them, and fails unless reached over https." in table
