@@ -6,7 +6,7 @@ import logging
 import time
 
 from flask import Flask, Request, Response, jsonify, request
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 
 from .core.clock import Clock
 from .core.errors import OAuthError
@@ -122,7 +122,9 @@ def _refuse_oversized_body(current: Request) -> None:
     environ = current.environ  # read raw: this runs on every request
     declared = environ.get("CONTENT_LENGTH")
     if declared:
-        if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        if not (declared.isascii() and declared.isdigit()):  # "²".isdigit(), yet int() refuses it
+            raise BadRequest("Content-Length must be a number of bytes")
+        if int(declared) > MAX_BODY_BYTES:
             raise RequestEntityTooLarge()
         return
     if "HTTP_TRANSFER_ENCODING" not in environ:

@@ -240,6 +240,20 @@ SECRET_NAMES = [
     ("X-Auth", True),
     ("X-Auth-Token", True),
     ("X-Amz-Security-Token", True),
+    # a word of its own within the name, or a whole name (issue 31 item 13)
+    ("key", True),
+    ("sig", True),
+    ("X-Amz-Signature", True),
+    ("jwt", True),
+    ("id_token_hint", True),
+    ("SAMLResponse", True),
+    ("session", True),
+    ("pin", True),
+    ("X-Hub-Signature-256", True),
+    ("x-api-key", True),
+    ("apiKey", True),
+    ("user_pin", True),
+    ("X-Session", True),
     ("username", False),
     ("grant_type", False),
     ("token_type_hint", False),
@@ -256,6 +270,17 @@ SECRET_NAMES = [
     ("Idempotency-Key", False),
     ("X-Request-Id", False),
     ("X-Author", False),
+    # the same letters inside a longer word, or a word that only starts like one
+    ("monkey", False),
+    ("design", False),
+    ("spinner", False),
+    ("assignment", False),
+    ("keys", False),
+    ("key_id", False),
+    ("signature_method", False),
+    ("session_state", False),
+    ("jwks_uri", False),
+    ("pinned", False),
 ]
 
 

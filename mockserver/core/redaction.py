@@ -21,9 +21,11 @@ __all__ = [
     "redact_token",
 ]
 
-# A name is read as its lower-case words ("X-Auth-Key": x, auth, key) and their join ("xauthkey"),
-# so that every spelling counts: client_secret, clientSecret, client-secret, user[password]...
-_WORDS = re.compile(r"[a-z0-9]+")
+# A name is read as its words, split at separators, digits and camelCase ("X-Hub-Signature-256": x, hub,
+# signature; "SAMLResponse": saml, response), trailing numbers dropped, and their lower-case join
+# ("xhubsignature"), so that every spelling counts: client_secret, clientSecret, client-secret, user[password]...
+# This is the one list of secret names: the contract suite masks the same names (contract_tests/redaction.py).
+_WORDS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 # A name whose join ends with one of these is a secret: new_password, id_token, X-Api-Key...
 _SECRET_ENDINGS = (
     "password",
@@ -39,6 +41,7 @@ _SECRET_ENDINGS = (
     "authorization",
     "assertion",  # client_assertion, assertion: a signed JWT that logs a client in (RFC 7521, 7523)
     "verifier",  # code_verifier (PKCE, RFC 7636); code_challenge is public by design
+    "signature",  # X-Amz-Signature, X-Hub-Signature-256, oauth_signature
     "apikey",
     "privatekey",
     "secretkey",
@@ -51,10 +54,16 @@ _SECRET_ENDINGS = (
     "encryptionkey",
     "clientkey",
     "sessionid",
+    "sessid",  # PHPSESSID
     "cookie",
 )
-# A name whose last word is one of these: pass, user_pass, X-Auth...
-_SECRET_LAST_WORDS = frozenset({"pass", "pw", "auth"})
+# A name whose last word is one of these, as a word of its own: pass, x-api-key, sig, X-Session, user_pin...
+# (not inside a longer word: compass, monkey, design, spinner stay visible)
+_SECRET_LAST_WORDS = frozenset({"pass", "pw", "auth", "key", "sig", "jwt", "pin", "session"})
+# Whole names that are secrets although no rule above sees it: a token sent as a hint, a signed SAML answer
+_SECRET_NAMES = frozenset({"idtokenhint", "samlresponse", "samlart"})
+# Names that a rule above would mask and that carry nothing secret
+_PUBLIC_NAMES = frozenset({"idempotencykey"})
 # OAuth codes that are credentials (RFC 6749 §4.1, RFC 8628): not every *_code (country_code, status_code)
 _SECRET_CODES = frozenset(
     {
@@ -81,7 +90,10 @@ _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def is_secret_field(name: object) -> bool:
-    """By name: password, client_secret, X-Api-Key, user[password], client_assertion, pwd, otp...
+    """By name: password, client_secret, X-Api-Key, user[password], client_assertion, pwd, otp, sig...
+
+    Word-aware: `key`, `sig`, `pin`, `jwt`, `session` count as a word of the name (api_key, X-Sig), never
+    inside a longer word (monkey, design, spinner).
 
     Decided once per name up to a bound: every login's `username` and `password` pass here.
     """
@@ -91,11 +103,20 @@ def is_secret_field(name: object) -> bool:
 
 
 def _is_secret(name: object) -> bool:
-    words = _WORDS.findall(str(name).lower())
+    words = [word.lower() for word in _WORDS.findall(str(name))]
+    while words and words[-1].isdigit():  # X-Hub-Signature-256: the signature's algorithm, not a word
+        words.pop()
     if not words:
         return False
     joined = "".join(words)
-    return joined.endswith(_SECRET_ENDINGS) or words[-1] in _SECRET_LAST_WORDS or joined in _SECRET_CODES
+    if joined in _PUBLIC_NAMES:
+        return False
+    return (
+        joined.endswith(_SECRET_ENDINGS)
+        or words[-1] in _SECRET_LAST_WORDS
+        or joined in _SECRET_CODES
+        or joined in _SECRET_NAMES
+    )
 
 
 _cached_is_secret = lru_cache(maxsize=1024)(_is_secret)
