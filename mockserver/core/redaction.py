@@ -21,9 +21,9 @@ __all__ = [
     "redact_token",
 ]
 
-# A name is read as its words, split at separators, digits and camelCase ("X-Hub-Signature-256": x, hub,
-# signature; "SAMLResponse": saml, response), trailing numbers dropped, and their lower-case join
-# ("xhubsignature"), so that every spelling counts: client_secret, clientSecret, client-secret, user[password]...
+# A name is read as its words, split at separators, digits and camelCase ("X-Hub-Signature-256": x,
+# hub, signature; "SAMLResponse": saml, response), trailing numbers dropped, and their lower-case join
+# ("xhubsignature"), so that every spelling counts: client_secret, clientSecret, user[password]...
 # This is the one list of secret names: the contract suite masks the same names (contract_tests/redaction.py).
 _WORDS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 # A name whose join ends with one of these is a secret: new_password, id_token, X-Api-Key...
