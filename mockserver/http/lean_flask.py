@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import threading
 from collections.abc import Callable
 from types import FunctionType
 from typing import Any
@@ -59,7 +60,9 @@ class _ReusedEncoder(DefaultJSONProvider):
 
 
 _LAYOUT = frozenset({"separators", "indent"})
-_HOSTS_CACHED = 64  # the Host header is the client's: past this many, no more are remembered
+# The Host header is the client's: past this many bindings, the oldest is forgotten for the new one,
+# so junk hosts cannot fill the cache for good (a host forgotten is bound by Flask again, once).
+_HOSTS_CACHED = 64
 
 
 def _wsgi_text(value: str) -> str:
@@ -91,13 +94,14 @@ class LeanFlask(Flask):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._sync: dict[Callable[..., Any], Callable[..., Any]] = {}
-        self._bound: dict[tuple[Any, ...], tuple[str, str, str | None, str]] = {}
+        self._bound: dict[tuple[Any, ...], tuple[str, str, str | None, str]] = {}  # oldest first
+        self._binding = threading.Lock()  # for the cache's eviction, on Flask's path only
 
     def create_url_adapter(self, request: Any) -> MapAdapter | None:
         """What werkzeug derives from the host, scheme and script name (lower case, IDNA, the
         subdomain) is derived once per such triple; the path, method and query are the request's.
         Any setting that changes how Flask binds (trusted hosts, SERVER_NAME, host or subdomain
-        matching) takes Flask's way on every request, and so does a host past the cache's bound."""
+        matching) takes Flask's way on every request; the cache keeps the newest bindings."""
         if request is None or self._binds_specially():
             return super().create_url_adapter(request)
         environ = request.environ
@@ -105,9 +109,9 @@ class LeanFlask(Flask):
         bound = self._bound.get(key)
         if bound is None:
             adapter = super().create_url_adapter(request)  # BadHost and the like raise as before
-            if adapter is not None and len(self._bound) < _HOSTS_CACHED:
+            if adapter is not None:
                 parts = (adapter.server_name, adapter.script_name, adapter.subdomain, adapter.url_scheme)
-                self._bound[key] = parts
+                self._remember(key, parts)
             return adapter
         path_info, query = environ.get("PATH_INFO"), environ.get("QUERY_STRING")
         return MapAdapter(
@@ -117,6 +121,14 @@ class LeanFlask(Flask):
             environ["REQUEST_METHOD"],
             _wsgi_text(query) if query is not None else None,
         )
+
+    def _remember(self, key: tuple[Any, ...], parts: tuple[str, str, str | None, str]) -> None:
+        """Cache a binding; past the bound, the oldest one goes (the direct lane's host may come back)."""
+        with self._binding:
+            bound = self._bound
+            while len(bound) >= _HOSTS_CACHED:
+                del bound[next(iter(bound))]
+            bound[key] = parts
 
     def has_bound(self, environ: dict[str, Any]) -> bool:
         """Whether Flask has bound a request of this host, scheme and script name before, and

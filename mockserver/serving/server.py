@@ -66,7 +66,7 @@ class QuietRequestHandler(WSGIRequestHandler):
             self.send_error(400, "the method is not an HTTP token")
             return False
         lengths = {value.strip() for value in self.headers.get_all("Content-Length", [])}
-        if len(lengths) > 1 or not all(length.isdigit() for length in lengths):
+        if len(lengths) > 1 or not all(_DIGITS.fullmatch(length) for length in lengths):
             self.send_error(400, "Content-Length must be given once, as a number of bytes")
             return False
         return True
@@ -112,6 +112,9 @@ class _LastLine:
 
 
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+# RFC 9110 §8.6: 1*DIGIT, ASCII only. str.isdigit() also takes "²" (0xB2 read as Latin-1), which
+# int() refuses: the app then failed with a 500.
+_DIGITS = re.compile(r"[0-9]+")
 _OWN_DESCRIPTIONS = {
     "the method is not an HTTP token",
     "Content-Length must be given once, as a number of bytes",
