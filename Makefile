@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 # Programs the tests drive, from Debian's packages (the README tour uses curl and jq; the shared
-# store's tests run a real redis-server). Installed only when missing; needs root, as in CI.
-DEBIAN_TOOLS := redis-server curl jq
+# store's tests run a real redis-server; tests/browser/ drives headless chromium). Installed only when
+# missing; needs root, as in CI.
+DEBIAN_TOOLS := redis-server curl jq chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test fuzz lint format clean tools bench bench-peers bench-adoption dist

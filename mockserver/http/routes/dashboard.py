@@ -29,6 +29,7 @@ _FILES = {
     "": ("index.html", "text/html; charset=utf-8"),
     "dashboard.css": ("dashboard.css", "text/css; charset=utf-8"),
     "dashboard.js": ("dashboard.js", "text/javascript; charset=utf-8"),
+    "favicon.svg": ("favicon.svg", "image/svg+xml"),  # else the browser asks the mock's /favicon.ico
 }
 _HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
