@@ -4,8 +4,11 @@ Failures are kept in the shared document, which every worker copies when it chan
 is bounded twice: each username is kept as a 32-character digest, however long it is, and at most
 MAX_TRACKED_USERNAMES names are counted. A name that is locked or still counting is never dropped
 to make room (that would unlock it); only names whose last failure is older than the lockout are.
-While the table is full of live names, a wrong password under a name it does not hold is answered
-429 like a locked one: a spray of wrong logins can neither unlock a name nor grow the state.
+While the table is full of live names, every login under a name it does not hold is answered 429
+before its password is looked at, the right one included: a spray of wrong logins can neither
+unlock a name nor grow the state, and no name is guessed without a count (429 for a wrong password
+but 200 for the right one would be an oracle with unlimited guesses). The trade: while someone
+keeps the table full, names it does not hold cannot log in (docs/mock.md).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from .shared import SharedState
 __all__ = ["MAX_TRACKED_USERNAMES", "Lockout", "failure_key"]
 
 MAX_TRACKED_USERNAMES = 1_000
+_FULL = "too many wrong logins under other names; try again later"
 
 
 def failure_key(username: str) -> str:
@@ -41,11 +45,20 @@ class Lockout:
         return self._after > 0
 
     def check(self, username: str) -> None:
-        """Raise 429 with Retry-After while the username is locked."""
+        """Raise 429 with Retry-After while the username is locked, or while the table is full of
+        live names and this one is not among them (its guesses could not be counted)."""
         if not self.enabled:
             return
-        count, last = self._shared.view().failures.get(failure_key(username), (0, 0.0))
-        remaining = last + self._seconds - self._clock.now()
+        failures, now = self._shared.view().failures, self._clock.now()
+        key = failure_key(username)
+        if key not in failures:
+            if len(failures) >= MAX_TRACKED_USERNAMES:  # stale names are dropped only by failed()
+                live = [when for _, when in failures.values() if now - when < self._seconds]
+                if len(live) >= MAX_TRACKED_USERNAMES:
+                    raise _too_many(_FULL, min(live) + self._seconds - now)
+            return
+        count, last = failures[key]
+        remaining = last + self._seconds - now
         if count >= self._after and remaining > 0:
             raise _too_many("too many wrong passwords; try again later", remaining)
 
@@ -69,7 +82,7 @@ class Lockout:
 
         wait = self._shared.update(count)
         if wait is not None:
-            raise _too_many("too many wrong logins under other names; try again later", wait)
+            raise _too_many(_FULL, wait)
 
     def succeeded(self, username: str) -> None:
         if not self.enabled:
