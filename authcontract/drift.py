@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .text import printable
+
 __all__ = [
     "EXPIRES_IN",
     "REFRESH_MARGIN",
@@ -120,15 +122,16 @@ def render_drift(found: list[Difference], probes: int, platform: str) -> str:
         _cell(name, width) + "  " for name, width in zip(("PROBE", "WHAT"), WIDTHS, strict=False)
     )
     header += f"{'MOCK':<{WIDTHS[2]}}  PLATFORM"
-    lines = [f"the bundled mock and {platform}, probe by probe", "", header, "-" * len(header)]
+    lines = [f"the bundled mock and {printable(platform)}, probe by probe", "", header, "-" * len(header)]
     previous = None
-    for item in found:
+    for item in found:  # the platform's words with their control characters escaped, then cut
         probe = item.probe if item.probe != previous else ""
         previous = item.probe
-        cells = [_cell(probe, WIDTHS[0]), _cell(item.fact, WIDTHS[1]), _cell(item.mock, WIDTHS[2])]
-        lines.append("  ".join(cells) + "  " + item.platform)
+        mock, fact = printable(item.mock), printable(item.fact)
+        cells = [_cell(probe, WIDTHS[0]), _cell(fact, WIDTHS[1]), _cell(mock, WIDTHS[2])]
+        lines.append("  ".join(cells) + "  " + printable(item.platform))
         if item.why:  # a rule of its own (range, spelling): say why it matters
-            lines.append(" " * (WIDTHS[0] + 2) + f"└ {item.kind}: {item.why}")
+            lines.append(" " * (WIDTHS[0] + 2) + f"└ {item.kind}: {printable(item.why)}")
     if not found:
         lines.append("(no differences)")
     return "\n".join([*lines, "", summary_line(found, probes)])

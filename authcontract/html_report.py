@@ -2,8 +2,9 @@
 `compare`'s drift (each probe and aspect, mock beside platform).
 
 One file, inline CSS, no script and nothing fetched, so it can be attached to a CI run or mailed.
-Every value is redacted before it is escaped, so a secret cannot hide behind HTML escaping; the
-suite's own words (a check's title and clause) are escaped only, never masked.
+Every value is redacted before it is escaped (its control characters, then HTML), so a secret
+cannot hide behind HTML escaping; the suite's own words (a check's title and clause) are escaped
+only, never masked. Checks are listed failures first, by tier, as in the table.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from .drift import Difference
-from .results import CheckResult, Summary
+from .results import CheckResult, Summary, ordered
 from .table import LABELS
+from .text import printable
 
-__all__ = ["render_drift_html", "render_html"]
+__all__ = ["render_drift_html", "render_html", "render_stopped_html"]
 
 STYLE = """
 body { font: 14px/1.4 system-ui, sans-serif; margin: 2rem; color: #222; }
@@ -30,13 +32,19 @@ tr.differs { background: #fff4f4; }
 """
 
 
+def _shown(text: str) -> str:
+    """The suite's own words: escaped, never masked."""
+    return html.escape(printable(text, lines=True))
+
+
 def _row(result: CheckResult, clean: Callable[[str], str]) -> str:
     outcome = html.escape(result.outcome)
     detail = f"<pre>{clean(result.detail)}</pre>" if result.detail else ""
+    name = f"<br><code>{_shown(result.name)}</code>" if result.name else ""
     return (
         f'<tr class="{outcome}"><td class="{outcome}">{LABELS.get(result.outcome, outcome)}</td>'
-        f"<td>{html.escape(result.level)}</td><td>{html.escape(result.title)}{detail}</td>"
-        f"<td>{html.escape(result.clause)}</td><td>{result.duration:.2f} s</td></tr>"
+        f"<td>{_shown(result.level)}</td><td>{_shown(result.title)}{name}{detail}</td>"
+        f"<td>{_shown(result.clause)}</td><td>{result.duration:.2f} s</td></tr>"
     )
 
 
@@ -59,14 +67,26 @@ def _page(title: str, target: str, verdict: str, passed: bool, head: tuple[str, 
 
 
 def render_html(summary: Summary, redact: Callable[[str], str]) -> str:
-    def clean(text: str) -> str:
-        return html.escape(redact(text))
+    """The verdict, then each check (failures first, by tier), its id (the name `-k` selects) and clause."""
 
-    rows = "\n".join(_row(result, clean) for result in summary.results)
+    def clean(text: str) -> str:
+        return html.escape(printable(redact(text), lines=True))
+
+    rows = "\n".join(_row(result, clean) for result in ordered(summary.results))
     head = ("Result", "Level", "Check", "Clause", "Time")
     return _page(
         "Contract checks", clean(summary.target), clean(summary.verdict()), summary.passed, head, rows
     )
+
+
+def render_stopped_html(target: str, line: str, redact: Callable[[str], str]) -> str:
+    """A `check` that stopped before any verdict (a settings mistake, no answer, Ctrl-C): its one line."""
+
+    def clean(text: str) -> str:
+        return html.escape(printable(redact(text), lines=True))
+
+    head = ("Result", "Level", "Check", "Clause", "Time")
+    return _page("Contract checks", clean(target), clean(line), False, head, "")
 
 
 def render_drift_html(
@@ -75,7 +95,7 @@ def render_drift_html(
     """Every aspect of every probe, the differing ones marked; `verdict` is compare's last line."""
 
     def clean(text: str) -> str:
-        return html.escape(redact(text))
+        return html.escape(printable(redact(text), lines=True))
 
     rows = []
     for item in compared:

@@ -1,8 +1,9 @@
 """Machine-readable results of `check` and `compare`: one JSON document a script or a CI step can read.
 
 Every string value is redacted on its own before the document is serialised, so a secret cannot
-hide behind JSON escaping, and the field names stay whole. The target is the base URL without any
-user or password it may carry. The formats are documented in docs/results.md.
+hide behind JSON escaping, and the field names stay whole; its control characters are escaped
+(text.py), so an ESC or a lone surrogate from the platform cannot break the file. The target is the
+base URL without any user or password it may carry. The formats are documented in docs/results.md.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from . import __version__
 from .drift import Difference, probe_names, summary_line
 from .results import Summary
 from .table import LABELS
+from .text import printable
 
 __all__ = ["check_document", "drift_document", "public_target", "stopped_document", "write_json"]
 
@@ -114,7 +116,7 @@ def drift_document(compared: list[Difference], target: str, exit_status: int) ->
 
 def _redacted(value: Any, redact: Callable[[str], str]) -> Any:
     if isinstance(value, str):
-        return USERINFO.sub("***@", redact(value))
+        return printable(USERINFO.sub("***@", redact(value)), lines=True)
     if isinstance(value, dict):
         return {key: _redacted(item, redact) for key, item in value.items()}
     if isinstance(value, list):

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
+from .text import printable
+
 __all__ = ["Case", "redact_junit", "write_junit"]
 
 
@@ -33,13 +35,19 @@ def redact_junit(path: Path, redact: Callable[[str], str]) -> None:
 
 
 def _redact_tree(tree: ElementTree.ElementTree, redact: Callable[[str], str]) -> None:
+    """Every text and attribute redacted, then its control characters escaped: whatever the platform
+    sent, the file stays well-formed XML and shows no terminal escape."""
+
+    def clean(text: str) -> str:
+        return printable(redact(text), lines=True)
+
     for element in tree.iter():
         if element.text:
-            element.text = redact(element.text)
+            element.text = clean(element.text)
         if element.tail:
-            element.tail = redact(element.tail)
+            element.tail = clean(element.tail)
         for name, value in element.attrib.items():
-            element.set(name, redact(value))
+            element.set(name, clean(value))
 
 
 def write_junit(path: Path, suite: str, cases: Sequence[Case], redact: Callable[[str], str]) -> None:

@@ -15,7 +15,16 @@ from typing import Any
 
 import pytest
 
-__all__ = ["FAILING", "OUTCOMES", "CheckResult", "Summary", "clause_of", "keep_suite_text", "outcome_of"]
+__all__ = [
+    "FAILING",
+    "OUTCOMES",
+    "CheckResult",
+    "Summary",
+    "clause_of",
+    "keep_suite_text",
+    "ordered",
+    "outcome_of",
+]
 
 OUTCOMES = ("passed", "failed", "error", "inconclusive", "warned", "skipped")
 FAILING = frozenset({"failed", "error"})
@@ -61,11 +70,28 @@ class CheckResult:
         return head if len(head) <= 40 else head[:39] + "…"
 
 
+# the order a reader scans: what broke first, by tier, then what could not be judged, then the rest
+RANKS = {"failed": 0, "error": 0, "inconclusive": 1, "warned": 2, "not run": 3, "skipped": 4, "passed": 5}
+
+
+def ordered(results: tuple[CheckResult, ...]) -> list[CheckResult]:
+    """Failures first, by tier (contract, rfc, advisory), then no verdict, warnings, skips, passes;
+    the suite's order within each group."""
+
+    def rank(result: CheckResult) -> tuple[int, int]:
+        tier = LEVELS.index(result.level) if result.level in LEVELS else len(LEVELS)
+        return RANKS.get(result.outcome, 0), tier
+
+    return sorted(results, key=rank)
+
+
 def clause_of(item: pytest.Item) -> tuple[str, str, str]:
-    """(title, clause, level) from the test's docstring and marker, as contract_tests writes them."""
+    """(title, clause, level) from the test's docstring and marker, as contract_tests writes them: the
+    title is the docstring's first paragraph, whole, however many lines it takes."""
     doc = getattr(getattr(item, "function", None), "__doc__", None) or ""
     lines = [line.strip() for line in doc.strip().splitlines()]
-    title = lines[0] if lines and lines[0] else item.name
+    first = next((i for i, line in enumerate(lines) if not line), len(lines))
+    title = " ".join(lines[:first]) or item.name  # the whole first paragraph: a title is never cut
     start = next((i for i, line in enumerate(lines) if line.startswith("Clause:")), len(lines))
     end = next((i for i in range(start, len(lines)) if not lines[i]), len(lines))
     clause = " ".join(lines[start:end]).removeprefix("Clause:").strip()

@@ -1,16 +1,23 @@
-"""The table of checks a person reads in a terminal or a CI log: one line per check, and why for the others.
+"""The table of checks a person reads in a terminal or a CI log: one row per check, and why for the others.
 
 Plain text, fixed columns, no colour: CI logs keep it as it is, and it can be pasted into an issue.
+Failures come first, by tier (contract, rfc, advisory), then what got no verdict, warnings, skips
+and passes. Titles are wrapped to the terminal's width, never cut (the files hold them in full too),
+and each ends with the check's id in brackets: the name `check -k` selects. A target that went away
+mid-run is one line counting the checks it left without a verdict, not one block per check.
+Everything the platform wrote is shown with its control characters escaped (text.py).
 """
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from collections.abc import Callable
 
-from .results import CheckResult, Summary
+from .results import CheckResult, Summary, ordered
+from .text import printable
 
-__all__ = ["LABELS", "render_table", "why"]
+__all__ = ["LABELS", "render_table", "terminal_width", "why"]
 
 LABELS = {
     "passed": "PASS",
@@ -21,43 +28,70 @@ LABELS = {
     "inconclusive": "N/V",
     "not run": "-",
 }
-TITLE_WIDTH = 60
-WHY_WIDTH = 96
+LEFT = 18  # RESULT and LEVEL with their gaps: where the CHECK column starts
+MIN_TITLE = 30
+FALLBACK_WIDTH = 120  # columns when the output is no terminal (a CI log, a pipe)
 WHY_LINES = 4
+GONE = "the target is unreachable"  # a TargetUnreachable's words (contract_tests/transport.py)
 
 
 def _same(text: str) -> str:
     return text
 
 
-def why(result: CheckResult, redact: Callable[[str], str] = _same) -> list[str]:
-    """The lines that explain a check that did not simply pass: expected and actual, or the reason."""
+def terminal_width() -> int:
+    """The terminal's columns (COLUMNS first), or FALLBACK_WIDTH when there is no terminal."""
+    return shutil.get_terminal_size((FALLBACK_WIDTH, 24)).columns
+
+
+def why(result: CheckResult, redact: Callable[[str], str] = _same, width: int = 96) -> list[str]:
+    """The lines that explain a check that did not simply pass: expected and actual, or the reason;
+    at most WHY_LINES of `width` columns (the files keep the whole message)."""
     if result.outcome == "passed" or not result.detail:
         return []
-    lines = [line.strip() for line in redact(result.detail).splitlines() if line.strip()]
+    detail = printable(redact(result.detail), lines=True)
+    lines = [line.strip() for line in detail.split("\n") if line.strip()]
     chosen = [line for line in lines if line.startswith(("expected:", "actual:"))] or lines[:1]
-    wrapped = [part for line in chosen for part in textwrap.wrap(line, WHY_WIDTH) or [""]]
+    wrapped = [part for line in chosen for part in textwrap.wrap(line, width) or [""]]
     return wrapped[:WHY_LINES] + (["…"] if len(wrapped) > WHY_LINES else [])
 
 
-def _cell(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _gone(result: CheckResult) -> bool:
+    return result.outcome == "inconclusive" and GONE in result.detail
 
 
-def render_table(summary: Summary, redact: Callable[[str], str] = _same) -> str:
-    """The table; `redact` masks the values (target, reasons, verdict), never the suite's titles."""
-    header = f"{'RESULT':<6}  {'LEVEL':<8}  {'CHECK':<{TITLE_WIDTH}}  CLAUSE"
-    rows = [redact(f"contract checks against {summary.target}"), "", header, "-" * len(header)]
-    for result in summary.results:
-        label = LABELS.get(result.outcome, result.outcome.upper())
-        title = _cell(result.title, TITLE_WIDTH)
-        rows.append(f"{label:<6}  {result.level:<8}  {title:<{TITLE_WIDTH}}  {result.reference}".rstrip())
-        rows += [
-            f"{'':<6}  {'':<8}  {'└' if i == 0 else ' '} {line}" for i, line in enumerate(why(result, redact))
-        ]
+def _rows(
+    result: CheckResult, title_width: int, reference_width: int, redact: Callable[[str], str]
+) -> list[str]:
+    label = LABELS.get(result.outcome, result.outcome.upper())
+    text = printable(f"{result.title}  [{result.name}]" if result.name else result.title)
+    parts = textwrap.wrap(text, title_width, break_long_words=False, break_on_hyphens=False) or [""]
+    first = f"{label:<6}  {result.level:<8}  {parts[0]:<{title_width}}  {printable(result.reference)}"
+    rows = [first.rstrip(), *(f"{'':<{LEFT}}{part}" for part in parts[1:])]
+    explained = why(result, redact, max(40, title_width + reference_width))
+    return rows + [f"{'':<{LEFT}}{'└' if i == 0 else ' '} {line}" for i, line in enumerate(explained)]
+
+
+def render_table(summary: Summary, redact: Callable[[str], str] = _same, width: int | None = None) -> str:
+    """The table for a terminal `width` columns wide (default: this one's); `redact` masks the values
+    (target, reasons, verdict), never the suite's titles."""
+    width = width or terminal_width()
+    shown = ordered(summary.results)
+    gone = [result for result in shown if _gone(result)]
+    if len(gone) > 1:  # the target went away: one line for all of them, not a block per check
+        shown = [result for result in shown if not _gone(result)]
+    reference_width = max((len(result.reference) for result in shown), default=6)
+    title_width = max(MIN_TITLE, width - LEFT - 2 - reference_width)
+    header = f"{'RESULT':<6}  {'LEVEL':<8}  {'CHECK  [id, for -k]':<{title_width}}  CLAUSE"
+    rows = [printable(redact(f"contract checks against {summary.target}")), "", header, "-" * len(header)]
+    for result in shown:
+        rows += _rows(result, title_width, reference_width, redact)
+    if len(gone) > 1:
+        first = why(gone[0], redact, 10_000)[0].removeprefix("target error: ")
+        rows.append(f"{'N/V':<6}  {'':<8}  {len(gone)} checks could not run: the target went away ({first})")
     if summary.counts["inconclusive"]:
         rows += [
             "",
             "N/V: no verdict, the target failed or answered 429, 502, 503 or 504 (see `target error:`)",
         ]
-    return "\n".join([*rows, "", redact(summary.verdict())])
+    return "\n".join([*rows, "", printable(redact(summary.verdict()))])

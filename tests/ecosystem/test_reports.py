@@ -293,3 +293,31 @@ def test_the_drift_page_marks_differences_and_redacts_before_escaping() -> None:
     assert page.count('<tr class="same">') == 1
     assert "Target: &lt;T&gt;" in page
     assert "<td>5 ***</td>" in page
+
+
+def test_junit_stays_well_formed_whatever_the_platform_wrote(tmp_path: Path) -> None:
+    """ESC, BEL, NUL, a lone surrogate, U+202E: escaped, so the file parses and shows them."""
+    path = tmp_path / "compare.xml"
+    hostile = "invalid_token\x1b[2J\x07\x00\ud800\u202e"
+    write_junit(path, "s", [Case("compare", hostile, hostile, failure=hostile)], lambda text: text)
+    case = ElementTree.parse(path).getroot().find("testsuite/testcase")  # noqa: S314 - written above
+    assert case is not None
+    assert case.get("name") == "invalid_token\\x1b[2J\\x07\\x00\\ud800\\u202e"
+    failure = case.find("failure")
+    assert failure is not None
+    assert failure.text == failure.get("message") == case.get("name")
+
+
+def test_the_json_and_html_reports_escape_control_characters(tmp_path: Path) -> None:
+    result = CheckResult(
+        "t.py::test_x", "test_x", "A title.", "RFC 1", "rfc", "failed", "actual: \x1b[2J\ud800"
+    )
+    summary = Summary("http://127.0.0.1:1", (result,))
+    path = tmp_path / "r.json"
+    write_json(path, check_document(summary, 1), lambda text: text)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert document["checks"][0]["message"] == "actual: \\x1b[2J\\ud800"
+    page = render_html(summary, lambda text: text)
+    assert "\x1b" not in page
+    assert "actual: \\x1b[2J\\ud800" in page
+    assert "\x1b" not in render_table(summary, width=100)
