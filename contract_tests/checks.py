@@ -48,6 +48,7 @@ __all__ = [
 BODY_LIMIT = 300
 RELEVANT_HEADERS = ("Content-Type", "Cache-Control", "Pragma", "WWW-Authenticate", "Location", "Allow")
 MARKERS = ("contract", "rfc", "advisory")
+_SCHEME_SHOWN = len("Bearer")
 
 
 class _Missing:
@@ -104,13 +105,21 @@ def carries_token(body: Any) -> bool:
     return isinstance(token, str) and token != ""
 
 
+def _masked_authorization(sent: str) -> str:
+    """The scheme alone, `Bearer ***`; a value with no space (`Bearer<token>`): its first 6 characters."""
+    scheme, space, _ = sent.strip().partition(" ")
+    if space:
+        return f"{scheme} ***"
+    return scheme if len(scheme) <= _SCHEME_SHOWN else f"{scheme[:_SCHEME_SHOWN]}***"
+
+
 def describe(response: requests.Response) -> str:
     """The exchange in a few redacted lines: request, status, relevant headers, truncated body."""
     request = response.request
     lines = [f"request:  {request.method} {request.url}"]
     sent = request.headers.get("Authorization")
     if sent is not None:
-        lines.append(f"  Authorization: {sent.split(' ')[0]}{' ***' if ' ' in sent.strip() else ''}")
+        lines.append(f"  Authorization: {_masked_authorization(sent)}")
     lines.append(f"response: {status_text(response)}")
     lines += [f"  {name}: {response.headers[name]}" for name in RELEVANT_HEADERS if name in response.headers]
     body = response.text

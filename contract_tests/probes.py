@@ -24,7 +24,7 @@ from .expiry import Expiry
 from .login import Login, TokenSource
 from .redaction import Secret
 
-__all__ = ["MALFORMED_TOKENS", "Probes", "unknown_like"]
+__all__ = ["MALFORMED_TOKENS", "OVERSIZED_TOKEN_LENGTH", "Probes", "unknown_like"]
 
 # not RFC 6750 b64token: inner space, characters outside the set, padding first
 MALFORMED_TOKENS = {"inner space": "abc def", "outside the set": "abc@def!", "padding first": "=abcdef"}
@@ -33,6 +33,8 @@ _ROTATE = str.maketrans(
     string.ascii_letters[1:] + "a" + string.digits[1:] + "0",
 )
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
+# 10 kB of b64token: past the 8 kB line many front servers allow, far below what a client may send
+OVERSIZED_TOKEN_LENGTH = 10 * 1024
 
 
 T = TypeVar("T")
@@ -138,6 +140,21 @@ class Probes:
     @once
     def other_scheme(self) -> requests.Response:
         return self._protected(authorization(self._tokens.current(), scheme="Token"))
+
+    @once
+    def other_schemes(self) -> dict[str, requests.Response]:
+        """A valid token under schemes other than Bearer, and glued to `Bearer` with no space."""
+        token = self._tokens.current()
+        return {
+            "Basic <token>": self._protected(authorization(token, scheme="Basic")),
+            "Token <token>": self.other_scheme,
+            "Bearer<token> (no space)": self._protected("Bearer" + token.reveal()),
+        }
+
+    @once
+    def oversized_token(self) -> requests.Response:
+        """`Authorization: Bearer ` and a 10 kB b64token nobody issued; random, so no secret to mask."""
+        return self._protected(authorization(secrets.token_urlsafe(OVERSIZED_TOKEN_LENGTH * 3 // 4)))
 
     @once
     def wrong_password(self) -> requests.Response:

@@ -1,11 +1,12 @@
 """Mask passwords and tokens in any text the suite shows: failure messages, reports, logs.
 
 Two lines of defence. The suite registers every secret it sends or receives (the password,
-each issued token, tokens derived from them), and `redact` replaces each one, in its raw,
-URL-encoded and JSON-escaped forms. Patterns then mask what looks like a secret even if it was
-never registered (a token a server issued to another client, a `password=` field). This module
-is the suite's own on purpose: the mock's redaction serves the mock, this one must also hold
-against platforms that echo secrets back.
+each issued token, tokens derived from them), and `redact` masks each one wherever the text spells
+it: raw, URL-encoded, JSON-escaped, HTML-escaped, quoted through a repr, inside base64, found by
+decoding the text (spelling.py) rather than by guessing its spellings. Patterns then mask what looks
+like a secret even if it was never registered (a token a server issued to another client, a
+`password=` field): a field, JSON member or repr key whose name is a secret by the one word-aware
+list of secret names, the mock's (`mockserver.core.redaction.is_secret_field`).
 
 Masking hides values, never the suite's own text. The suite keeps (`keep`) its titles, clauses,
 expectations, skip reasons and test names; a secret found inside one of those is the suite's word
@@ -20,9 +21,13 @@ import json
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable
 from typing import Any
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote, quote_plus, unquote
+
+from mockserver.core.redaction import is_secret_field
+
+from .spelling import find_spans, merge
 
 __all__ = [
     "MASK",
@@ -33,19 +38,39 @@ __all__ = [
     "keep",
     "redact",
     "register",
-    "repeats",
+    "spellings",
 ]
 
 MASK = "***"
-DISTINCTIVE_LENGTH = 8
-_SECRET_FIELDS = r"password|passwd|access_token|refresh_token|id_token|client_secret|token"
-_PATTERNS = (
-    # JSON members: "access_token": "…"
-    (re.compile(rf'(?i)("(?:{_SECRET_FIELDS})"\s*:\s*")(?:[^"\\]|\\.)*(")'), rf"\g<1>{MASK}\g<2>"),
+_NAME = r"[A-Za-z0-9_.%\-\[\]]{1,128}"
+
+
+def _masked(match: re.Match[str]) -> str:
+    """A named value, masked if its name is a secret's by the one list of secret names."""
+    name = match["name"]
+    if not is_secret_field(unquote(name)):
+        return match[0]
+    return f"{match['open']}{name}{match['between']}{MASK}{match['end']}"
+
+
+_PATTERNS: tuple[tuple[re.Pattern[str], Any], ...] = (
+    # JSON members: "access_token": "…"; a repr doubles the backslash of an escaped quote
+    (
+        re.compile(
+            r'(?P<open>")(?P<name>(?:[^"\\]|\\.){1,128})(?P<between>"\s*:\s*")(?:[^"\\]|\\+.)*(?P<end>")'
+        ),
+        _masked,
+    ),
     # Python reprs of dicts: 'access_token': '…'
-    (re.compile(rf"(?i)('(?:{_SECRET_FIELDS})'\s*:\s*')[^']*(')"), rf"\g<1>{MASK}\g<2>"),
-    # form or query fields: password=…
-    (re.compile(rf"(?i)(\b(?:{_SECRET_FIELDS})=)[^&\s'\"]+"), rf"\g<1>{MASK}"),
+    (
+        re.compile(r"(?P<open>')(?P<name>[^'\\]{1,128})(?P<between>'\s*:\s*')(?:[^'\\]|\\+.)*(?P<end>')"),
+        _masked,
+    ),
+    # form or query fields: password=…, X-Amz-Signature=…
+    (
+        re.compile(rf"(?P<open>)(?<![A-Za-z0-9_.%\-\[\]])(?P<name>{_NAME})(?P<between>=)[^&\s'\"]+(?P<end>)"),
+        _masked,
+    ),
     # the credentials of an Authorization header, whatever the scheme
     (
         re.compile(
@@ -107,6 +132,7 @@ class Redactor:
 
     def __init__(self) -> None:
         self._forms: set[str] = set()
+        self._values: frozenset[str] = frozenset()  # the secrets themselves, looked for in decoded text
         self._lock = threading.Lock()
         self._ordered: tuple[str, ...] = ()
         self._kept: set[str] = set()
@@ -121,6 +147,7 @@ class Redactor:
                 return
             new = forms - self._forms
             self._forms |= forms
+            self._values = self._values | {value}
             # longest first, so that a secret containing another is masked whole
             self._ordered = tuple(sorted(self._forms, key=len, reverse=True))
             self._share(form for form in new if any(form in text for text in self._kept))
@@ -140,14 +167,24 @@ class Redactor:
             self._shared = (*self._shared, *added)
 
     def redact(self, text: str) -> str:
-        kept = self._kept_spans(text)
-        for form in self._ordered:
-            if form in text:
-                text = self._replace(text, form, kept) if kept else text.replace(form, MASK)
-                kept = self._kept_spans(text) if kept else kept
+        """Every registered secret masked in whatever spelling `text` holds it, then the patterns."""
+        spans = self._secret_spans(text)
+        if spans:
+            kept = self._kept_spans(text)
+            spans = [(start, end) for start, end in spans if not _inside(start, end, kept)]
+            text = _mask(text, merge(spans))
         for pattern, replacement in _PATTERNS:
             text = pattern.sub(replacement, text)
         return text
+
+    def _secret_spans(self, text: str) -> list[tuple[int, int]]:
+        spans = []
+        for form in self._ordered:
+            start = text.find(form)
+            while start != -1:
+                spans.append((start, start + len(form)))
+                start = text.find(form, start + 1)
+        return spans + find_spans(text, self._values)
 
     def _kept_spans(self, text: str) -> list[tuple[int, int]]:
         """Where the suite's own texts stand in `text`, if a secret could be hiding in one of them."""
@@ -161,17 +198,18 @@ class Redactor:
                 start = text.find(kept, start + 1)
         return spans
 
-    @staticmethod
-    def _replace(text: str, form: str, kept: list[tuple[int, int]]) -> str:
-        parts, position = [], 0
-        start = text.find(form)
-        while start != -1:
-            end = start + len(form)
-            inside = any(low <= start and end <= high for low, high in kept)
-            parts += [text[position:start], form if inside else MASK]
-            position = end
-            start = text.find(form, end)
-        return "".join([*parts, text[position:]])
+
+def _inside(start: int, end: int, kept: list[tuple[int, int]]) -> bool:
+    return any(low <= start and end <= high for low, high in kept)
+
+
+def _mask(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with each of these spans (in order, apart) replaced by the mask."""
+    parts, position = [], 0
+    for start, end in spans:
+        parts += [text[position:start], MASK]
+        position = end
+    return "".join([*parts, text[position:]])
 
 
 REDACTOR = Redactor()
@@ -190,29 +228,6 @@ def keep(text: str | None) -> str | None:
     """Mark a text as the suite's own (a title, a clause, an expectation): never masked; returns it."""
     REDACTOR.keep(text)
     return text
-
-
-def repeats(
-    body: str, headers: Mapping[str, str], secret: str, *, sent: Mapping[str, str] | None = None
-) -> bool:
-    """Whether an answer (its body and headers) repeats `secret`, a password sent, in any spelling.
-
-    A distinctive secret (8 characters or more, not only letters) counts wherever it appears. A short
-    or common one (`demo`, `wrong`, `password`) counts only as a whole value: a JSON string, a
-    header's or a urlencoded field's value, exactly it; not as a word of the platform's prose ("the
-    username or password is wrong"), and not where the answer repeats a parameter the suite sent
-    with that same value (`grant_type` `password`).
-    """
-    forms = spellings(secret)
-    if is_distinctive(secret):
-        text = "\n".join([body, *headers.values()])
-        return any(form in text for form in forms)
-    echoed = {key for key, value in (sent or {}).items() if value == secret}
-    return any(value in forms for key, value in _whole_values(body, headers) if key not in echoed)
-
-
-def is_distinctive(secret: str) -> bool:
-    return len(secret) >= DISTINCTIVE_LENGTH and not secret.isalpha()
 
 
 def install_log_redaction() -> Callable[[], None]:
@@ -234,31 +249,3 @@ def install_log_redaction() -> Callable[[], None]:
 
     logging.setLogRecordFactory(factory)
     return lambda: logging.setLogRecordFactory(previous)
-
-
-_FIELD = re.compile(r"(?:^|[?&;\s])([A-Za-z0-9_.\-]+)=([^&;\s]*)")
-
-
-def _whole_values(body: str, headers: Mapping[str, str]) -> Iterator[tuple[str, str]]:
-    """(key, value) of every whole value in an answer: the body's JSON strings (or the whole body),
-    header values, urlencoded fields in either. Strings in JSON arrays have the key ''."""
-    try:
-        yield from _json_strings("", json.loads(body))
-    except ValueError:
-        yield "", body.strip()
-    for name, value in headers.items():
-        yield name, value.strip()
-    for text in [body, *headers.values()]:
-        for match in _FIELD.finditer(text):
-            yield match[1], match[2]
-
-
-def _json_strings(key: str, value: Any) -> Iterator[tuple[str, str]]:
-    if isinstance(value, str):
-        yield key, value
-    elif isinstance(value, dict):
-        for name, inner in value.items():
-            yield from _json_strings(str(name), inner)
-    elif isinstance(value, list):
-        for inner in value:
-            yield from _json_strings("", inner)

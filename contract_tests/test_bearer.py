@@ -8,8 +8,9 @@ it carries is RFC 6750 §3.1's SHOULD, checked in test_advisory.py.
 from __future__ import annotations
 
 import pytest
+import requests
 
-from .checks import Clause, expect_accepted, expect_refused
+from .checks import Clause, expect, expect_accepted, expect_refused, is_refusal, status_text
 from .client import ContractClient, authorization
 from .plugin import Target
 from .probes import Probes
@@ -65,3 +66,35 @@ def test_malformed_token_is_refused(clause: Clause, probes: Probes) -> None:
     """
     for name, response in probes.malformed.items():
         expect_refused(clause, response, f"a malformed token ({name})")
+
+
+def test_other_schemes_are_refused(clause: Clause, probes: Probes) -> None:
+    """A valid token sent other than as a Bearer credential (`Basic <token>`, `Token <token>`,
+    `Bearer<token>` with no space) is refused (no 2xx, no 5xx).
+
+    Clause: platform docs, "How to include an access token in a call": "You must include your token in
+    the call's HTTP authorization header as a bearer credential", and RFC 6750 §2.1 defines that
+    credential: credentials = "Bearer" 1*SP b64token. None of these is one, so the call carries no
+    bearer credential: it is refused like a call without a token. RFC 6750 requires no server to refuse
+    them (its grammar binds what a Bearer credential is, not what else a server may accept), so the
+    clause is the documentation's, contract; a platform that reads the token whatever the scheme says
+    answers to `Basic`, whose credential is a user-id and password (RFC 7617).
+    """
+    answers = probes.other_schemes
+    wrong = {name: response for name, response in answers.items() if not is_refusal(response)}
+    expect(
+        clause,
+        not wrong,
+        expected="each refused, neither a 2xx nor a 5xx: "
+        + ", ".join(f"Authorization: {name}" for name in answers),
+        actual="; ".join(f"{name}: {_what_it_did(response)}" for name, response in answers.items()),
+        responses=list(wrong.values())[:1],
+    )
+
+
+def _what_it_did(response: requests.Response) -> str:
+    if 200 <= response.status_code < 300:
+        return f"accepted ({status_text(response)})"
+    if response.status_code >= 500:
+        return f"crashed ({status_text(response)})"
+    return f"refused ({status_text(response)})"

@@ -1,7 +1,9 @@
-"""MUST-level requirements of RFC 6749, 6750 and 7235 (marker `rfc`).
+"""Normative requirements of RFC 6749, 6750, 7235 and 9110 (marker `rfc`).
 
-Only a clause with MUST, MUST NOT or REQUIRED belongs here; a status the RFCs say a server SHOULD
-send is advisory, and what the platform's documentation says is `contract`.
+A clause with MUST, MUST NOT or REQUIRED belongs here, and so does what an RFC defines without a
+keyword, its definitions and its grammar (the scheme is a case-insensitive token): a request that
+matches them conforms, and refusing it breaks the RFC. A status the RFCs say a server SHOULD send is
+advisory, and what the platform's documentation says is `contract`.
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ from .checks import (
     media_type,
     status_text,
 )
+from .client import ContractClient, authorization
 from .loopback import is_loopback
 from .plugin import Target
-from .probes import Probes
+from .probes import OVERSIZED_TOKEN_LENGTH, Probes
 from .redaction import Secret
 
 pytestmark = pytest.mark.rfc
@@ -113,6 +116,50 @@ def test_every_401_has_a_challenge(clause: Clause, probes: Probes) -> None:
             actual=f"401 with WWW-Authenticate: {header!r}" if header else "401 without WWW-Authenticate",
             responses=[response],
         )
+
+
+def test_scheme_is_case_insensitive(
+    clause: Clause, contract_client: ContractClient, contract_target: Target, token: Secret
+) -> None:
+    """`Authorization: bearer <token>` (lower case) opens the protected path as `Bearer` does.
+
+    Clause: RFC 7235 §2.1 definition: "It uses a case-insensitive token as a means to identify the
+    authentication scheme" (RFC 9110 §11.1 the same); RFC 6750 §2.1 grammar: credentials = "Bearer" 1*SP
+    b64token, whose quoted string "Bearer" is case-insensitive (RFC 5234 §2.3). `bearer <token>` is a
+    conforming Bearer credential: a platform refusing it refuses a request the RFCs define as valid.
+    """
+    response = contract_client.get(contract_target.protected_path, auth=authorization(token, scheme="bearer"))
+    expect(
+        clause,
+        200 <= response.status_code < 300,
+        expected="Authorization: bearer <fresh token>: any 2xx, as for Bearer",
+        actual=status_text(response),
+        responses=[response],
+    )
+
+
+def test_oversized_authorization_gets_a_4xx(clause: Clause, probes: Probes) -> None:
+    """A 10 kB Bearer token is answered with a 4xx (400, 401, 413, 431...), never a 5xx.
+
+    Clause: RFC 9110 §5.4: "A server that receives a request header field line, field value, or set of
+    fields larger than it wishes to process MUST respond with an appropriate 4xx (Client Error) status
+    code." A platform that processes the header refuses an unknown token (a 4xx too); one that does not
+    wish to MUST say so with a 4xx (431 of RFC 6585 is a MAY, any 4xx keeps the MUST). A 5xx keeps
+    neither: RFC 9110 §15.6 defines it as the server being "aware that it has erred", an admission
+    rather than the rule, which is §5.4's.
+
+    A 2xx would accept a token nobody issued: the contract check of unknown tokens judges that. A 502,
+    503 or 504 (a gateway) and a closed connection are target errors, as everywhere in the suite.
+    """
+    response = probes.oversized_token
+    expect(
+        clause,
+        response.status_code < 500,
+        expected=f"Authorization: Bearer <{OVERSIZED_TOKEN_LENGTH} characters nobody issued>: a 4xx "
+        "(refused as an unknown token, or as too large: 400, 413, 431), not a 5xx",
+        actual=status_text(response),
+        responses=[response],
+    )
 
 
 def test_token_carries_128_bits(clause: Clause, token: Secret) -> None:

@@ -111,7 +111,11 @@ class Platform:
     empty_bearer_status: int = 401
     malformed_status: int = 400
     other_scheme_status: int = 401
-    other_scheme_accepted: bool = False
+    other_scheme_accepted: bool = False  # the token opens the path whatever the scheme before it
+    accepted_schemes: tuple[str, ...] = ()  # schemes besides Bearer read as Bearer: ("Basic",)
+    glued_bearer: bool = False  # `Bearer<token>`, no space, read as `Bearer <token>`
+    header_limit: int | None = None  # an Authorization header longer than this gets oversized_status
+    oversized_status: int = 431
     query_tokens: bool = False  # a valid ?access_token= opens the protected path (RFC 6750 §2.3)
     query_cache_control: str | None = None  # the Cache-Control of that answer
     echo_authorization: bool = False  # a leaky platform: refusals repeat the header they refused
@@ -229,8 +233,17 @@ def platform_app(platform: Platform, clock: FakeClock) -> Flask:
             return response
         if header is None:
             return refuse(platform.missing_header_status, platform.no_credentials_error)
+        if platform.header_limit is not None and len(header) > platform.header_limit:
+            return _answer({"error": "request_header_fields_too_large"}, platform.oversized_status)
         scheme, _, token = header.partition(" ")
-        if token in expiry and (platform.other_scheme_accepted or _scheme_ok(platform.scheme, scheme)):
+        if platform.glued_bearer and not token and scheme.startswith("Bearer"):
+            scheme, token = "Bearer", scheme.removeprefix("Bearer")
+        read_as_bearer = (
+            platform.other_scheme_accepted
+            or scheme in platform.accepted_schemes
+            or _scheme_ok(platform.scheme, scheme)
+        )
+        if token in expiry and read_as_bearer:
             if clock.now() >= expiry[token]:
                 return refuse(platform.expired_status, "invalid_token", platform.expired_challenge)
             return (

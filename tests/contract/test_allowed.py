@@ -12,7 +12,7 @@ from contract_tests import expiry
 from .conftest import SuiteRunner
 from .targets import Platform, jwt_token
 
-CHECKS = 34
+CHECKS = 35
 
 ALLOWED = [
     pytest.param({"token_type": "bearer"}, {}, id="lowercase-token-type"),
@@ -45,6 +45,10 @@ ALLOWED = [
         {"challenge": 'Basic realm="x", Bearer realm="proof"'}, {}, id="bearer-among-several-challenges"
     ),
     pytest.param({"login_latency": 0.6}, {}, id="logins-taking-0.6-s-each"),
+    pytest.param({"header_limit": 8192, "oversized_status": 431}, {}, id="oversized-header-431"),
+    pytest.param({"header_limit": 8192, "oversized_status": 400}, {}, id="oversized-header-400"),
+    pytest.param({"header_limit": 8192, "oversized_status": 413}, {}, id="oversized-header-413"),
+    pytest.param({"other_scheme_status": 400}, {}, id="other-schemes-refused-with-400"),
     pytest.param({"new_token": jwt_token, "decodes_jwt": True}, {}, id="jwt-decoded-before-lookup"),
     pytest.param(
         {"token_path": "/oauth/token", "required_params": {"grant_type": "password"}},

@@ -26,6 +26,9 @@ CHALLENGE = "test_every_refusal_has_a_bearer_challenge"
 STATUSES = "test_refusals_have_the_recommended_status"
 INVALID_GRANT = "test_bad_credentials_get_invalid_grant"
 NO_ERROR_CODE = "test_no_credentials_challenge_has_no_error_code"
+OTHER_SCHEMES = "test_other_schemes_are_refused"
+SCHEME_CASE = "test_scheme_is_case_insensitive"
+OVERSIZED = "test_oversized_authorization_gets_a_4xx"
 # every refusal of the protected path a 403: what some frameworks send for any authentication failure
 ALL_403 = {
     "missing_header_status": 403,
@@ -78,6 +81,11 @@ BREACHES = [
         "test_unknown_token_is_refused",
         "test_unknown_token_gets_invalid_token",  # advisory: a 200 carries no error code
     ),
+    breach("other-scheme-accepted", {"other_scheme_accepted": True}, OTHER_SCHEMES),
+    breach("basic-scheme-accepted", {"accepted_schemes": ("Basic",)}, OTHER_SCHEMES),
+    breach("token-scheme-accepted", {"accepted_schemes": ("Token",)}, OTHER_SCHEMES),
+    breach("bearer-without-space-accepted", {"glued_bearer": True}, OTHER_SCHEMES),
+    breach("other-scheme-500", {"other_scheme_status": 500}, OTHER_SCHEMES),
     breach("expired-token-accepted", {"ttl": float("inf"), "announced": 60}, "test_expired_token_is_refused"),
     breach("expired-token-2xx-error", {"expired_status": 200}, "test_expired_token_is_refused"),
     breach("token-dies-early", {"ttl": 20, "announced": 60}, "test_token_lives_its_announced_lifetime"),
@@ -189,6 +197,8 @@ BREACHES = [
     breach("bearer-alone-500", {"empty_bearer_status": 500}, "test_bearer_without_token_is_refused"),
     breach("malformed-500", {"malformed_status": 500}, "test_malformed_token_is_refused"),
     breach("short-hex-token", {"new_token": lambda: secrets.token_hex(12)}, "test_token_carries_128_bits"),
+    breach("case-sensitive-scheme", {"scheme": "Bearer"}, SCHEME_CASE),
+    breach("oversized-header-500", {"header_limit": 8192, "oversized_status": 500}, OVERSIZED),
     # schemathesis alone
     breach("crash-on-odd-username", {"crash_on_odd_username": True}, TOKEN_CONFORMS),
 ]
@@ -197,7 +207,6 @@ ADVISORY_BREACHES = [
     breach("no-header-403", {"missing_header_status": 403}, STATUSES),
     breach("refusals-403-with-bearer-challenge", ALL_403, STATUSES),
     breach("malformed-token-403", {"malformed_status": 403}, STATUSES),
-    breach("case-sensitive-scheme", {"scheme": "Bearer"}, "test_scheme_is_case_insensitive"),
     breach("wrong-password-invalid-request", {"bad_login_body": {"error": "invalid_request"}}, INVALID_GRANT),
     breach(
         "wrong-password-401-invalid-client",
@@ -229,7 +238,6 @@ ADVISORY_BREACHES = [
     ),
     breach("no-error-code", {"invalid_token_error": False}, "test_unknown_token_gets_invalid_token"),
     breach("no-pragma", {"pragma": None}, "test_token_response_has_pragma_no_cache"),
-    breach("other-scheme-accepted", {"other_scheme_accepted": True}, "test_other_scheme_is_refused"),
     breach("token-by-get", {"on_get": "token"}, "test_token_endpoint_refuses_get"),
     breach("password-echoed", {"echo_password": ("wrong password",)}, "test_password_is_not_echoed"),
     breach(
@@ -264,6 +272,43 @@ def test_advisory_breach_fails_with_advisory_fail(
     outcome = suite.run(Platform(**changes), "--advisory=fail", env=env)
     assert sorted(outcome.failed) == sorted(failing), f"failed: {sorted(outcome.failed)}\n{outcome.text}"
     assert not outcome.advisory
+
+
+@pytest.mark.parametrize(
+    ("changes", "check", "tier"),
+    [
+        pytest.param({"scheme": "Bearer"}, SCHEME_CASE, "rfc", id="lowercase-bearer-refused"),
+        pytest.param({"header_limit": 8192, "oversized_status": 500}, OVERSIZED, "rfc", id="oversized-500"),
+        pytest.param({"accepted_schemes": ("Basic",)}, OTHER_SCHEMES, "contract", id="basic-accepted"),
+    ],
+)
+def test_the_last_gaps_fail_by_default_at_their_tier(
+    suite: SuiteRunner, changes: dict[str, Any], check: str, tier: str
+) -> None:
+    """Issue 25: no advisory warning but a failure, exit 1, at the tier docs/contract.md gives."""
+    outcome = suite.run(Platform(**changes))
+    assert (outcome.ret, outcome.failed, outcome.advisory) == (1, {check}, set()), outcome.text
+    assert f"[{tier}] " in outcome.text
+
+
+def test_the_other_schemes_failure_says_what_the_platform_did_with_each(suite: SuiteRunner) -> None:
+    platform = Platform(accepted_schemes=("Basic",), other_scheme_status=400)
+    outcome = suite.run(platform)
+    assert outcome.failed == {OTHER_SCHEMES}, outcome.text
+    assert "Basic <token>: accepted (200 OK)" in outcome.text
+    assert "Token <token>: refused (400 BAD REQUEST)" in outcome.text
+    assert "Bearer<token> (no space): refused (400 BAD REQUEST)" in outcome.text
+    assert "Authorization: Basic ***" in outcome.text  # the accepted exchange, its token masked
+    assert not any(token in outcome.text for token in platform.issued)
+
+
+def test_a_token_glued_to_bearer_is_masked_in_the_failure(suite: SuiteRunner) -> None:
+    platform = Platform(glued_bearer=True)
+    outcome = suite.run(platform)
+    assert outcome.failed == {OTHER_SCHEMES}, outcome.text
+    assert "Bearer<token> (no space): accepted (200 OK)" in outcome.text
+    assert "Authorization: Bearer***" in outcome.text
+    assert not any(token[:12] in outcome.text for token in platform.issued)
 
 
 def test_expired_token_given_without_a_challenge_fails_both_challenge_checks(suite: SuiteRunner) -> None:

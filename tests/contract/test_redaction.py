@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 
 import pytest
 
-from contract_tests.redaction import MASK, Redactor, Secret, install_log_redaction, redact, repeats
+from contract_tests.echo import repeats
+from contract_tests.redaction import MASK, Redactor, Secret, install_log_redaction, redact
+from tests.test_redaction import SECRET_NAMES
+
+from .spellings import leaked_spellings, spellings_of
 
 
 @pytest.fixture
@@ -124,3 +129,60 @@ def test_an_echo_is_a_whole_value_for_a_common_password_and_any_occurrence_for_a
     secret: str, body: str, headers: dict[str, str], echoed: bool
 ) -> None:
     assert repeats(body, headers, secret, sent={"grant_type": "password"}) is echoed
+
+
+ESCAPED_PASSWORD = "Go<&>pa55 w0rd-7f3a"  # what Go and .NET escape by default, and a space
+SPELLINGS = sorted(spellings_of(ESCAPED_PASSWORD, "qa-user").items())  # ids: their names, never the forms
+
+
+@pytest.mark.parametrize(("name", "spelling"), SPELLINGS, ids=[name for name, _ in SPELLINGS])
+def test_a_registered_secret_is_masked_in_every_spelling_in_a_body_a_repr_and_a_url(
+    name: str, spelling: str
+) -> None:
+    """Issue 31 item 3: masked once the text is decoded, whatever escapes and case the platform chose."""
+    redactor = Redactor()
+    redactor.register(ESCAPED_PASSWORD)
+    for text in (
+        f'{{"error_description": "password {spelling} seen"}}',
+        repr(f'{{"error_description": "password {spelling} seen"}}'),
+        f"Location: /login?error=1&echo={spelling}&next=/",
+    ):
+        masked = redactor.redact(text)
+        assert leaked_spellings(masked, ESCAPED_PASSWORD, "qa-user") == [], name
+        assert "7f3a" not in masked, name  # not even the password's tail
+        assert MASK in masked
+
+
+@pytest.mark.parametrize(("name", "spelling"), SPELLINGS, ids=[name for name, _ in SPELLINGS])
+def test_an_echo_in_any_spelling_is_an_echo(name: str, spelling: str) -> None:
+    body = f'{{"error": "invalid_grant", "error_description": "password {spelling} seen"}}'
+    assert repeats(body, {}, ESCAPED_PASSWORD), name
+    assert repeats("", {"X-Echo": f"Basic {spelling}"}, ESCAPED_PASSWORD), name
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "echoed"),
+    [
+        ('{"password": "d\\u0065mo"}', {}, True),
+        ('{"password": "\\u0044EMO"}', {}, False),  # another word: case matters in a password
+        ("", {"X-Echo": "Basic " + base64.b64encode(b"qa-user:demo").decode()}, True),
+        ("", {"Location": "/login?password=%64emo"}, True),
+        ('{"password": "d&#101;mo"}', {}, True),
+    ],
+    ids=["json-escaped", "other-word", "base64-user-password", "percent-lower", "html-decimal"],
+)
+def test_a_short_password_as_a_whole_value_is_an_echo_in_any_spelling(
+    body: str, headers: dict[str, str], echoed: bool
+) -> None:
+    assert repeats(body, headers, "demo") is echoed
+
+
+# The one table of secret names (tests/test_redaction.py), read by the suite's patterns as by the mock
+@pytest.mark.parametrize(("name", "masked"), SECRET_NAMES, ids=[name for name, _ in SECRET_NAMES])
+def test_the_suites_patterns_mask_the_same_names_as_the_mock(name: str, masked: bool) -> None:
+    """Issue 31 item 13: an unregistered value under a secret name is masked as a JSON member, a repr's
+    key and a form or query field; a look-alike name (monkey, design, spinner) stays visible."""
+    value = "unregistered-value-42"
+    texts = [f'{{"{name}": "{value}"}}', repr({name: value}), f"POST /token?scope=a&{name}={value}&b=c"]
+    shown = [value in Redactor().redact(text) for text in texts]
+    assert shown == [not masked] * len(texts)
