@@ -128,13 +128,26 @@ def run_check(
 
 
 def _write_stopped(args: argparse.Namespace, target: str, line: str) -> None:
-    """The --json report of a run that reached no verdict: the line it printed, and exit status 2."""
-    if args.json is not None:
-        from contract_tests.redaction import redact
+    """The reports of a run that reached no verdict (a settings mistake, no answer, Ctrl-C), in every
+    format asked for: the line it printed and exit status 2 in the JSON, an <error> case naming it in
+    the JUnit (never a file that reads green, whatever the suite left there), the line on the page."""
+    from contract_tests.redaction import redact
 
+    if args.json is not None:
         from .json_report import stopped_document, write_json
 
         write_json(args.json, stopped_document("check", target, line, EXIT_NO_VERDICT), redact)
+    if args.junitxml is not None:
+        from .junit import Case, write_junit
+
+        write_junit(
+            args.junitxml, "authcontract", [Case("check", "contract suite", line, error=line)], redact
+        )
+    if args.html is not None:
+        from .html_report import render_stopped_html
+
+        args.html.parent.mkdir(parents=True, exist_ok=True)
+        args.html.write_text(render_stopped_html(target, line, redact), encoding="utf-8")
 
 
 def _no_verdict(args: argparse.Namespace, target: str, line: str, err: IO[str]) -> int:
