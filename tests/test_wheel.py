@@ -64,6 +64,14 @@ def test_the_wheel_has_its_entry_points_and_license(wheel: Path) -> None:
     assert "authcontract/__main__.py" in names
 
 
+def test_the_wheel_carries_the_dashboard_page(wheel: Path) -> None:
+    """GET /_mock/dashboard reads its files from the package: a wheel without them would 500."""
+    with ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    page = {"index.html", "dashboard.css", "dashboard.js", "favicon.svg"}
+    assert {f"mockserver/http/dashboard/{name}" for name in page} <= names
+
+
 # --- install tests (make dist) -----------------------------------------------------------------
 
 DOWNSTREAM_TEST = """
@@ -121,3 +129,68 @@ def test_the_wheel_in_a_clean_venv(wheel: Path, tmp_path: Path) -> None:
     check = venv.run(venv.path / "bin" / "authcontract", "check", cwd=project)
     assert check.returncode == 0, check.stdout + check.stderr
     assert "PASS" in check.stdout
+
+
+def test_the_suite_extra_caps_no_pytest(wheel: Path) -> None:
+    """A user's pytest is theirs: installing [suite] must never move it back (it did, 9.2 -> 9.1.1)."""
+    with ZipFile(wheel) as archive:
+        metadata = next(name for name in archive.namelist() if name.endswith(".dist-info/METADATA"))
+        lines = archive.read(metadata).decode().splitlines()
+    pytest_lines = [line for line in lines if line.startswith("Requires-Dist: pytest")]
+    assert pytest_lines, "the suite extra requires pytest"
+    assert not any("<" in line.split(";")[0] for line in pytest_lines), pytest_lines
+
+
+SCHEMATHESIS_FROM_FIXTURE = """
+import pytest
+import schemathesis
+from mockserver import MockServer, Settings
+
+import schemathesis_nodeid
+
+schemathesis_nodeid.install()
+
+
+@pytest.fixture(scope="module")
+def api():
+    with MockServer(Settings(log_requests=False)) as server:
+        yield schemathesis.openapi.from_url(server.url_for("openapi.json"))
+
+
+schema = schemathesis.pytest.from_fixture("api").include(path="/openapi.json")
+
+
+@schema.parametrize()
+def test_api(case):
+    case.call()
+"""
+
+
+@pytest.mark.dist
+def test_the_newest_pytest_stays_with_the_suite_and_schemathesis_runs_on_it(
+    wheel: Path, tmp_path: Path
+) -> None:
+    """The newest pytest on the index, installed first, is the one left after `[suite]`; the shim
+    (tests/schemathesis_nodeid.py) lets schemathesis's pytest integration run on it."""
+    venv = Venv(tmp_path / "venv")
+    venv.install("pytest")
+    newest = _version_of(venv, "pytest")
+    venv.install(f"{wheel}[suite]")
+    assert _version_of(venv, "pytest") == newest
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "test_schemathesis.py").write_text(SCHEMATHESIS_FROM_FIXTURE)
+    (project / "schemathesis_nodeid.py").write_text(
+        (Path(__file__).parent / "schemathesis_nodeid.py").read_text()
+    )
+    result = venv.run(venv.python, "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 passed" in result.stdout
+
+
+def _version_of(venv: Venv, package: str) -> str:
+    result = venv.run(
+        venv.python, "-c", f"from importlib.metadata import version; print(version({package!r}))"
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
