@@ -2,7 +2,8 @@
 
 The session is transport.py's ContractSession: transport errors are retried a bounded number of
 times, and an exchange that is no answer to judge (a lasting transport error; a 429, 502, 503 or
-504) is raised as a TargetError with one redacted line. Every token a target hands out is
+504; an answer too slow all told or too large, see limits.py) is raised as a TargetError with one
+redacted line. Every token a target hands out is
 registered as a secret as soon as it arrives.
 """
 
@@ -15,12 +16,20 @@ from typing import Any
 import requests
 
 from .redaction import Secret, register
-from .transport import RETRIES, ContractSession, TargetError, TargetUnavailable, TargetUnreachable
+from .transport import (
+    RETRIES,
+    ContractSession,
+    TargetError,
+    TargetOverLimit,
+    TargetUnavailable,
+    TargetUnreachable,
+)
 
 __all__ = [
     "RETRIES",
     "ContractClient",
     "TargetError",
+    "TargetOverLimit",
     "TargetUnavailable",
     "TargetUnreachable",
     "authorization",

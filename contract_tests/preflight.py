@@ -11,7 +11,9 @@ stops with one line naming the platform's answer and the setting (flag and varia
 - the login refused with `unsupported_grant_type`, `invalid_client` or `unauthorized_client`: the
   extra token parameters; `invalid_request`: those or where the credentials go; a 415: where the
   credentials go; any other 4xx (`invalid_grant`...): the username and password;
-- the protected path answered 404 or 405 to the fresh token: the protected path.
+- the protected path answered 404 or 405 to the fresh token: the protected path;
+- an answer that broke a limit (limits.py: not complete within the deadline, a body past the cap):
+  that limit, before any check (a platform answering so would cost each check the whole deadline).
 
 Anything else is the platform's to answer for, and the checks judge it: a 5xx, a 2xx without a
 usable token, a fresh token refused with 401 on a path that exists. An answer that is no verdict
@@ -32,7 +34,14 @@ from typing import TypeVar
 import requests
 
 from .checks import ContractViolation, json_body, status_text
-from .client import ContractClient, TargetError, TargetUnavailable, TargetUnreachable, authorization
+from .client import (
+    ContractClient,
+    TargetError,
+    TargetOverLimit,
+    TargetUnavailable,
+    TargetUnreachable,
+    authorization,
+)
 from .login import Issued, Login, announced_lifetime, token_of
 from .redaction import redact
 from .settings import ContractSettings
@@ -55,7 +64,8 @@ Wanted = TypeVar("Wanted", bound=BaseException)
 
 
 class SettingsMistake(Exception):
-    """The run cannot reach a verdict with these settings; the message is one redacted line."""
+    """The run cannot reach a verdict with these settings (or on an answer past a limit); the message
+    is one redacted line."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +87,8 @@ def preflight(
             reply = login.send(client)
         except TargetUnavailable as exc:
             return Preflight(None, None, exc)
+        except TargetOverLimit:
+            raise
         except TargetUnreachable as exc:
             _refuse_untrusted(exc)
             _require_an_answer(client, protected_path, exc)
@@ -97,6 +109,8 @@ def preflight(
                     ["protected_path"],
                 )
         return Preflight(reply, issued)
+    except TargetOverLimit as exc:
+        raise SettingsMistake(str(exc)) from None
     except TargetUnreachable as exc:
         _refuse_untrusted(exc)
         raise SettingsMistake(redact(f"{exc}; check {SETTING['base_url']}")) from None

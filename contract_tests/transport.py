@@ -8,6 +8,9 @@ Every request, the suite's own and schemathesis's (they share the session), goes
   TargetUnreachable: one redacted line naming the request and the failure, never the requests
   exception, whose text holds the full URL (and with it the query-string credentials). The bound
   stays small: a retried login is one more attempt against a real account.
+- An answer that broke a limit of limits.py (not complete within the deadline, a multiple of the
+  timeout; a decoded body past the cap) is raised at once as TargetOverLimit, naming the limit: a
+  second attempt would cost as much again.
 - An HTTP answer is never retried: it is the target's answer. One of `UNAVAILABLE` (429, 502,
   503, 504) is raised as TargetUnavailable, see `refuse_unavailable`; any other status reaches
   the checks, 500 included.
@@ -22,6 +25,7 @@ from typing import Any
 
 import requests
 
+from .limits import ExchangeLimit, mount_limits
 from .redaction import redact
 
 __all__ = [
@@ -31,6 +35,7 @@ __all__ = [
     "UNAVAILABLE",
     "ContractSession",
     "TargetError",
+    "TargetOverLimit",
     "TargetUnavailable",
     "TargetUnreachable",
     "refuse_unavailable",
@@ -60,6 +65,10 @@ class TargetError(Exception):
 
 class TargetUnreachable(TargetError):
     """A transport error, on every attempt."""
+
+
+class TargetOverLimit(TargetUnreachable):
+    """An answer that broke a limit (limits.py): too slow all told, or too large once decoded."""
 
 
 class TargetUnavailable(TargetError):
@@ -98,10 +107,12 @@ def refuse_unavailable(response: requests.Response) -> None:
 
 
 class ContractSession(requests.Session):
-    """A Session that retries transport errors a bounded number of times and refuses unavailable answers."""
+    """A Session that retries transport errors a bounded number of times and refuses unavailable
+    answers; every exchange keeps limits.py's deadline and body cap."""
 
     def __init__(self, retries: int = RETRIES, backoff: float | None = None) -> None:
         super().__init__()
+        mount_limits(self)
         self.retries = retries
         self.backoff = BACKOFF_SECONDS if backoff is None else backoff
 
@@ -111,6 +122,10 @@ class ContractSession(requests.Session):
             try:
                 response = super().send(request, **kwargs)
                 _ = response.content  # read here, streamed or not: a body cut off fails this attempt
+            except ExchangeLimit as exc:
+                raise TargetOverLimit(
+                    redact(f"the target's answer broke a limit: {exc}: {request.method} {request.url}")
+                ) from None
             except TRANSPORT_ERRORS as exc:
                 if attempt == attempts or isinstance(exc, NOT_RETRIED):
                     raise TargetUnreachable(
