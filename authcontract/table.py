@@ -46,13 +46,15 @@ def terminal_width() -> int:
 
 def why(result: CheckResult, redact: Callable[[str], str] = _same, width: int = 96) -> list[str]:
     """The lines that explain a check that did not simply pass: expected and actual, or the reason;
-    at most WHY_LINES of `width` columns (the files keep the whole message)."""
+    at most WHY_LINES of `width` columns (the files keep the whole message), a skip's reason whole."""
     if result.outcome == "passed" or not result.detail:
         return []
     detail = printable(redact(result.detail), lines=True)
     lines = [line.strip() for line in detail.split("\n") if line.strip()]
     chosen = [line for line in lines if line.startswith(("expected:", "actual:"))] or lines[:1]
     wrapped = [part for line in chosen for part in textwrap.wrap(line, width) or [""]]
+    if result.outcome == "skipped":  # the reason names the setting that would run it: always whole
+        return wrapped
     return wrapped[:WHY_LINES] + (["…"] if len(wrapped) > WHY_LINES else [])
 
 

@@ -321,3 +321,51 @@ def test_the_json_and_html_reports_escape_control_characters(tmp_path: Path) -> 
     assert "\x1b" not in page
     assert "actual: \\x1b[2J\\ud800" in page
     assert "\x1b" not in render_table(summary, width=100)
+
+
+def _result(name: str, outcome: str, level: str, detail: str = "") -> CheckResult:
+    title = f"The check {name} holds, in a title long enough to need more than one line of a narrow terminal."
+    return CheckResult(
+        f"contract_tests/t.py::{name}", name, title, "RFC 6749 §5.1: quoted", level, outcome, detail
+    )
+
+
+def test_the_table_puts_failures_first_by_tier_wraps_titles_and_shows_each_id() -> None:
+    results = (
+        _result("test_a", "warned", "advisory", "actual: a"),
+        _result("test_b", "passed", "contract"),
+        _result("test_c", "failed", "advisory", "actual: c"),
+        _result("test_d", "failed", "rfc", "actual: d"),
+        _result("test_e", "skipped", "rfc", "needs " + "a setting " * 30 + "to run."),
+        _result("test_f", "failed", "contract", "actual: f"),
+    )
+    table = render_table(Summary("P", results), width=72)
+    rows = [line.split()[0] for line in table.splitlines() if line[:1].isupper() and "  " in line]
+    assert rows[1:] == ["FAIL", "FAIL", "FAIL", "WARN", "SKIP", "PASS"]  # after the header
+    order = [
+        name for name in ("test_f", "test_d", "test_c", "test_a", "test_e", "test_b") if f"[{name}]" in table
+    ]
+    assert (
+        sorted(order, key=table.index)
+        == order
+        == ["test_f", "test_d", "test_c", "test_a", "test_e", "test_b"]
+    )
+    assert max(len(line) for line in table.splitlines()[:-1]) <= 72
+    flat = " ".join(table.replace("└", " ").split())
+    assert "need more than one line of a narrow terminal. [test_f]" in flat  # whole, never cut
+    assert "…" not in table
+    assert flat.count("a setting") == 30  # a skip's reason is whole
+
+
+def test_a_target_that_went_away_is_one_line_not_a_block_per_check() -> None:
+    gone = "target error: the target is unreachable: transport error on GET http://h/me after 3 attempts"
+    results = (
+        _result("test_a", "passed", "contract"),
+        *(_result(f"test_g{i}", "inconclusive", "contract", gone) for i in range(14)),
+    )
+    table = render_table(Summary("P", results), width=100)
+    assert table.count("transport error") == 1
+    assert (
+        "14 checks could not run: the target went away (the target is unreachable: transport error" in table
+    )
+    assert "[test_g3]" not in table
