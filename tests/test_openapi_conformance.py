@@ -13,6 +13,10 @@ from schemathesis.config import SchemathesisConfig
 from mockserver import MockServer, Settings
 from mockserver.data import fixture_path, load_json, load_yaml
 
+from . import schemathesis_nodeid
+
+schemathesis_nodeid.install()  # pytest >= 9.2: schemathesis's from_fixture reads Function._nodeid
+
 # The one user of schemathesis's pytest plugin, which pyproject.toml keeps out of every other run.
 pytest_plugins = ["schemathesis.pytest.plugin"]
 
