@@ -24,9 +24,9 @@ from .checks import (
     json_body,
     status_text,
 )
+from .echo import repeats
 from .login import Login
 from .probes import Probes
-from .redaction import repeats
 
 pytestmark = pytest.mark.advisory
 
@@ -93,7 +93,8 @@ def test_password_is_not_echoed(
         expect(
             clause,
             not any(echoed),
-            expected="answers that do not contain a password sent: raw, URL-encoded, JSON- or HTML-escaped"
+            expected="answers that do not contain a password sent in any spelling, compared once decoded:"
+            " raw, percent-, JSON- or HTML-escaped in any case, or in base64 (as `user:password`)"
             " (a short or common password: as a whole value, not as a word of the answer's prose)",
             actual=f"the answer to {name} ({status_text(response)}) repeats a password sent",
             responses=[response],
