@@ -7,8 +7,10 @@ without OAUTHLIB_INSECURE_TRANSPORT, which is the point of serving HTTPS.
 from __future__ import annotations
 
 import re
+import socket
 import ssl
 import stat
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -134,3 +136,43 @@ def test_a_given_certificate_needs_its_key() -> None:
 
     with pytest.raises(ConfigError, match="tls_cert"):
         Settings(tls_cert=Path(__file__))
+
+
+# Issue 31 item 6: werkzeug ran each TLS handshake in its accept loop, with no timeout.
+ANSWERED_WITHIN = 10  # generous on a busy runner: before the fix, no answer came at all
+
+
+def _stop_returns(server: MockServer, within: float) -> bool:
+    stopping = threading.Thread(target=server.stop, daemon=True)
+    stopping.start()
+    stopping.join(within)
+    return not stopping.is_alive()
+
+
+def test_an_idle_connection_neither_stalls_other_clients_nor_stop() -> None:
+    server = MockServer(Settings(tls=True, log_requests=False, read_timeout=60)).start()
+    idle = socket.create_connection(("127.0.0.1", server.port), timeout=TIMEOUT)  # never says a word
+    try:
+        me = requests.get(server.url_for("/me"), verify=str(server.ca_bundle), timeout=ANSWERED_WITHIN)
+        assert me.status_code == 401
+        assert _stop_returns(server, ANSWERED_WITHIN)
+    finally:
+        idle.close()
+        server.stop()
+
+
+def test_a_silent_connection_is_closed_after_the_read_timeout() -> None:
+    server = MockServer(Settings(tls=True, log_requests=False, read_timeout=1))
+    with server, socket.create_connection(("127.0.0.1", server.port), timeout=ANSWERED_WITHIN) as idle:
+        assert idle.recv(1) == b""  # closed by the server, not by our timeout (which would raise)
+
+
+def test_the_served_werkzeug_mock_answers_while_an_idle_connection_is_held() -> None:
+    with mock_process("--server", "werkzeug", "--tls", "--quiet") as mock:
+        assert mock.process.stderr is not None
+        line = next(line for line in iter(mock.process.stderr.readline, "") if "serving the mock" in line)
+        found = re.search(r"trust the test CA in (\S+\.pem)", line)
+        assert found, line
+        with socket.create_connection(("127.0.0.1", mock.port), timeout=TIMEOUT):
+            me = requests.get(f"{mock.url}/me", verify=found.group(1), timeout=ANSWERED_WITHIN)
+            assert me.status_code == 401

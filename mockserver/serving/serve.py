@@ -24,7 +24,7 @@ from typing import Any
 
 from ..settings import DEFAULT_READ_TIMEOUT, ENV_PREFIX, Settings
 from .ports import claim_for_granian, display_address, listening_socket
-from .tls import TlsFiles, server_context, tls_files
+from .tls import TlsFiles, tls_files
 
 __all__ = [
     "MOCK_TARGET",
@@ -182,25 +182,17 @@ def _serve_granian(settings: Settings, workers: int, tls: TlsFiles | None) -> No
 
 
 def _serve_werkzeug(settings: Settings, tls: TlsFiles | None) -> None:
-    from werkzeug.serving import make_server
-
     from ..app import create_app
     from . import request_log
-    from .server import handler_with_timeout
+    from .server import make_mock_server
 
     app = create_app(settings)
     if settings.log_requests:
         request_log.attach(app)
     sock = listening_socket(settings.host, settings.port)
     sys.setswitchinterval(WERKZEUG_SWITCH_INTERVAL)
-    server = make_server(
-        settings.host,
-        settings.port,
-        app,
-        threaded=True,
-        request_handler=handler_with_timeout(settings.read_timeout),
-        fd=sock.fileno(),
-        ssl_context=server_context(tls) if tls else None,
+    server = make_mock_server(
+        settings.host, settings.port, app, read_timeout=settings.read_timeout, tls=tls, fd=sock.fileno()
     )
     sock.close()  # werkzeug serves from its own duplicate of the descriptor
     log.info("serving the mock on %s (werkzeug)", _served_at(settings, server.port, tls))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import ssl
 import threading
 from pathlib import Path
 from types import TracebackType
@@ -17,7 +18,7 @@ from ..core.state import EXTENSION_KEY, MockState
 from ..settings import DEFAULT_READ_TIMEOUT, Settings
 from .tls import TlsFiles, server_context, tls_files
 
-__all__ = ["MockServer", "QuietRequestHandler", "handler_with_timeout"]
+__all__ = ["MockServer", "QuietRequestHandler", "handler_with_timeout", "make_mock_server"]
 
 POLL_INTERVAL = 0.02  # how soon stop() is noticed; the default half second slows every test
 
@@ -34,6 +35,18 @@ class QuietRequestHandler(WSGIRequestHandler):
     """
 
     timeout: float | None = DEFAULT_READ_TIMEOUT  # seconds without a byte from the client
+
+    def handle(self) -> None:
+        """Over TLS, the handshake first, here in the connection's own thread and under its read
+        timeout (see `make_mock_server`); a client that never completes it is closed quietly."""
+        connection = self.connection
+        if isinstance(connection, ssl.SSLSocket):
+            try:
+                connection.do_handshake()
+            except OSError:  # ssl.SSLError, a timeout, a reset: nobody to answer
+                self.close_connection = True
+                return
+        super().handle()
 
     def log_request(self, *args: Any, **kwargs: Any) -> None:
         pass
@@ -126,6 +139,29 @@ def handler_with_timeout(seconds: float) -> type[QuietRequestHandler]:
     return type("TimedRequestHandler", (QuietRequestHandler,), {"timeout": seconds})
 
 
+def make_mock_server(
+    host: str,
+    port: int,
+    app: Flask,
+    *,
+    read_timeout: float,
+    tls: TlsFiles | None = None,
+    fd: int | None = None,
+) -> BaseWSGIServer:
+    """werkzeug's threaded server with the mock's handler. Over TLS, accepting a connection does
+    not wait for its handshake: werkzeug's own wrapping ran it in the accept loop with no timeout,
+    so one silent TCP client stopped every other client, and `shutdown()`, for as long as it
+    stayed; the handler runs it in the connection's thread instead."""
+    server = make_server(
+        host, port, app, threaded=True, request_handler=handler_with_timeout(read_timeout), fd=fd
+    )
+    if tls is not None:
+        context = server_context(tls)
+        server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
+        server.ssl_context = context  # werkzeug reads it for the environ's https scheme
+    return server
+
+
 class MockServer:
     """Serve a mock on 127.0.0.1 and a free port until stop(); also a context manager.
 
@@ -176,13 +212,8 @@ class MockServer:
         if self._server is not None:
             raise RuntimeError("the mock server is already running")
         self._tls = tls_files(self._settings) if self._settings is not None else None
-        self._server = make_server(
-            self._host,
-            self._port,
-            self.app,
-            threaded=True,
-            request_handler=handler_with_timeout(self._read_timeout()),
-            ssl_context=server_context(self._tls) if self._tls else None,
+        self._server = make_mock_server(
+            self._host, self._port, self.app, read_timeout=self._read_timeout(), tls=self._tls
         )
         self._thread = threading.Thread(
             target=self._server.serve_forever,
