@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 
 from mockserver import ManualClock, Settings, create_app
+
+from .redis_server import redis_server
 
 PAGE_FILES = (
     "/_mock/dashboard",
@@ -182,3 +186,30 @@ def test_users_say_how_long_a_lockout_holds() -> None:
     assert locked == {"demo": 0, "retired": 0, "viewer": 50}
     clock.advance(50)
     assert all(user["locked_for"] == 0 for user in client.get("/_mock/users").get_json()["users"])
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url
+
+
+@pytest.mark.parametrize("store", ["file", "redis"])
+def test_workers_sharing_a_store_list_and_revoke_one_anothers_tokens(
+    store: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """The page reads the control API, which reads the shared store: what any worker saw."""
+    url = f"file://{tmp_path}" if store == "file" else request.getfixturevalue("redis_url")
+    apps = [create_app(Settings(store=url, log_requests=False)) for _ in range(2)]
+    first, second = (app.test_client() for app in apps)
+    try:
+        second.post("/_mock/reset", json={})
+        token = form_login(first)
+        listed = second.get("/_mock/tokens").get_json()["tokens"]
+        assert [(item["username"], item["state"]) for item in listed] == [("demo", "live")]
+        assert second.delete(f"/_mock/tokens/{listed[0]['id']}", json={}).get_json() == {"revoked": True}
+        assert first.get("/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+        assert first.get("/_mock/tokens").get_json()["tokens"][0]["state"] == "revoked"
+    finally:
+        for app in apps:
+            app.extensions["mockserver"].shared.backend.close()

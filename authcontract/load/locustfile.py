@@ -28,6 +28,7 @@ from typing import Any
 
 import gevent
 from locust import HttpUser, between, events, task
+from locust.clients import LocustHttpAdapter
 from locust.env import Environment
 from locust.rpc import Message
 from locust.runners import MasterRunner, WorkerRunner
@@ -39,6 +40,7 @@ from authcontract.load.report import build_summary, render_text
 from authcontract.load.violations import EXIT_NO_VERDICT, TokenLedger, ViolationLog, fingerprint
 from contract_tests.checks import carries_token, json_body
 from contract_tests.client import authorization
+from contract_tests.limits import LimitedAdapter, mount_limits
 from contract_tests.login import Login, announced_lifetime
 from contract_tests.plugin import MOCK_PASSWORD, MOCK_PROTECTED_PATH, MOCK_USERNAME
 from contract_tests.probes import MALFORMED_TOKENS, unknown_like
@@ -247,6 +249,11 @@ class _LoginClient:
         )
 
 
+class _LimitedLocustAdapter(LimitedAdapter, LocustHttpAdapter):
+    """Locust's adapter (its preloaded TLS context) keeping the suite's deadline and body cap: an
+    answer past either is a failed request, its error naming the limit (contract_tests/limits.py)."""
+
+
 class ContractUser(HttpUser):
     """A client of the platform whose every answer is judged against the contract."""
 
@@ -263,6 +270,7 @@ class ContractUser(HttpUser):
         self.timeout = settings.timeout
         self.verify = settings.verify  # per request: the client's session verify loses to REQUESTS_CA_BUNDLE
         self.login_client = _LoginClient(self, settings.token_path, settings.timeout, self.verify)
+        mount_limits(self.client, _LimitedLocustAdapter(pool_manager=None))
         self.token: str | None = None
         self.sent_at = 0.0
         self.lifetime: float | None = None
