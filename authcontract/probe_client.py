@@ -1,5 +1,8 @@
 """The HTTP client of `compare`: a timeout on every call, no retry, and every answer kept as a fact.
 
+Every exchange keeps the suite's limits (contract_tests/limits.py): an overall deadline and a cap
+on the decoded body; an answer past either is Unreachable, naming the limit.
+
 The contract suite's client refuses some answers (429, 503...) as no verdict; for a comparison
 they are exactly what is worth seeing, so `compare` has this one. Tokens in answers are registered
 for redaction, and a transport failure is one redacted line.
@@ -12,6 +15,7 @@ from collections.abc import Mapping
 import requests
 
 from contract_tests.client import register_tokens
+from contract_tests.limits import ExchangeLimit, mount_limits
 
 __all__ = ["ProbeClient", "Unreachable"]
 
@@ -27,7 +31,7 @@ class ProbeClient:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.verify = verify  # per request: a Session's verify loses to REQUESTS_CA_BUNDLE
-        self.session = requests.Session()
+        self.session = mount_limits(requests.Session())
         self.session.headers["User-Agent"] = "authcontract-compare"
         self.session.hooks["response"].append(register_tokens)  # the suite's: tokens become secrets
 
@@ -49,6 +53,10 @@ class ProbeClient:
                 method, url, headers=dict(headers or {}), params=params, data=data, json=json_body,
                 timeout=self.timeout, verify=self.verify, allow_redirects=False,
             )  # fmt: skip
+        except ExchangeLimit as exc:
+            raise Unreachable(
+                redact(f"no comparison: the platform's answer broke a limit: {exc}: {method} {url}")
+            ) from None
         except requests.RequestException as exc:
             raise Unreachable(redact(f"{method} {url} failed: {type(exc).__name__}")) from None
 

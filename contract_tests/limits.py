@@ -47,7 +47,9 @@ BODY_CAP = 1 << 20  # decoded bytes of one answer: plenty for this contract
 CHUNK = 64 * 1024
 DEADLINE_FACTOR = 3  # an exchange may take this many times the per-read timeout, all told
 DEFAULT_TIMEOUT = 10.0  # what a request sent without a timeout is bounded by
-_WATCHING = threading.local()  # the deadline of the exchange this thread (or greenlet) is sending
+# The deadline of the exchange each thread is sending, by threading.get_ident() looked up at each
+# call: under gevent's patching (Locust) that is the greenlet's, whenever this module was imported.
+_WATCHING: dict[int, _Deadline] = {}
 
 
 class ExchangeLimit(requests.exceptions.RequestException):
@@ -92,14 +94,18 @@ class _Deadline:
         self._timer.daemon = True
 
     def __enter__(self) -> _Deadline:
-        self._previous = getattr(_WATCHING, "deadline", None)
-        _WATCHING.deadline = self
+        self._sender = threading.get_ident()
+        self._previous = _WATCHING.get(self._sender)
+        _WATCHING[self._sender] = self
         self._timer.start()
         return self
 
     def __exit__(self, *_exc: object) -> None:
         self._timer.cancel()
-        _WATCHING.deadline = self._previous
+        if self._previous is None:
+            _WATCHING.pop(self._sender, None)
+        else:
+            _WATCHING[self._sender] = self._previous
 
     def watch(self, connection: HTTPConnection) -> None:
         with self._lock:
@@ -127,7 +133,7 @@ def _shut(connection: HTTPConnection) -> None:
 
 
 def _watch(connection: HTTPConnection) -> None:
-    deadline = getattr(_WATCHING, "deadline", None)
+    deadline = _WATCHING.get(threading.get_ident())
     if deadline is not None:
         deadline.watch(connection)
 
