@@ -144,6 +144,8 @@ def run_load(
     from contract_tests.redaction import redact, register
     from contract_tests.settings import ConfigError, load_settings
 
+    from .report import read_summary
+
     env = environment(args.base_url, args.profile, environ, stdin)
     register(env.get("CONTRACT_PASSWORD"))
     try:
@@ -180,14 +182,14 @@ def run_load(
         if not summary_path.is_file():
             err.write(f"authcontract load: Locust ended (exit {code}) without a summary: no verdict\n")
             return EXIT_NO_VERDICT
-        summary = json.loads(redact(summary_path.read_text(encoding="utf-8")))
+        summary = read_summary(summary_path, redact)  # values redacted, never the JSON text
     return _report(summary, args, out, redact)
 
 
 def _report(summary: dict[str, Any], args: argparse.Namespace, out: IO[str], redact: Any) -> int:
     from .report import junit_xml, render_text
 
-    out.write(redact(render_text(summary)) + "\n")
+    out.write(render_text(summary) + "\n")  # its values were redacted by read_summary, its words are ours
     if args.html is not None and args.html.is_file():
         args.html.write_text(redact(args.html.read_text(encoding="utf-8")), encoding="utf-8")
     if args.junitxml is not None:

@@ -2,19 +2,23 @@
 
 The summary is written by the Locust master (or the single local process) as JSON; `authcontract
 load` reads it, prints it and writes the JUnit file. Everything in it is redacted at the source
-(examples are masked where the token was known); `redact` is applied again on the way out.
+(examples are masked where the token was known); `redact` is applied again on the way in, to each
+string value of the parsed summary (`read_summary`), never to its serialised text: a password that
+spells one of the summary's own words (`checked`, `requests`, `true`) masks values, not its structure.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
 from .clauses import CLAUSES, info
 from .violations import BREAKING_TIERS, TokenLedger, iso, verdict
 
-__all__ = ["build_summary", "junit_xml", "render_text"]
+__all__ = ["build_summary", "junit_xml", "read_summary", "redact_values", "render_text"]
 
 TIER_ORDER = {"contract": 0, "rfc": 1, "advisory": 2}
 
@@ -54,6 +58,22 @@ def build_summary(
         "verdict": outcome,
         "exit_code": exit_code,
     }
+
+
+def read_summary(path: Path, redact: Callable[[str], str]) -> dict[str, Any]:
+    """The summary the Locust master wrote, every string value redacted, its keys and numbers kept."""
+    return redact_values(json.loads(path.read_text(encoding="utf-8")), redact)
+
+
+def redact_values(value: Any, redact: Callable[[str], str]) -> Any:
+    """A copy with each string value redacted; keys are the report's own words and stay as they are."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {key: redact_values(inner, redact) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [redact_values(inner, redact) for inner in value]
+    return value
 
 
 def _ms(value: Any) -> str:
