@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from .core.faults import framing_problem
 from .core.schemas import first_error
 from .data import fixture_path
 
@@ -96,7 +97,7 @@ class Settings:
             "must be at least 16 characters",
         )
         for index, spec in enumerate(self.faults):
-            problem = first_error("fault", spec)
+            problem = first_error("fault", spec) or framing_problem(spec)
             _require(problem is None, "faults", f"entry {index} is wrong: {problem}")
         _require((self.tls_cert is None) == (self.tls_key is None), "tls_cert", "and tls_key go together")
         for name in ("users", "routes", "tls_cert", "tls_key"):

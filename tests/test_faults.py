@@ -255,3 +255,25 @@ def test_faults_are_not_rebuilt_for_every_request(mock: MockServer, monkeypatch:
     for _ in range(10):
         assert requests.get(mock.url_for("/openapi.json"), timeout=TIMEOUT).status_code == 200
     assert len(built) <= 4
+
+
+# Issue 31 item 16: a fault's Transfer-Encoding header broke the answer's framing.
+FRAMING = ["Transfer-Encoding", "content-length", "Connection", "UPGRADE", "Keep-Alive", "TE", "Trailer"]
+
+
+@pytest.mark.parametrize("name", FRAMING)
+def test_a_fault_that_sets_a_framing_header_is_refused(mock: MockServer, name: str) -> None:
+    spec = {"path": "/authorization", "status": 200, "body": {"ok": True}, "headers": {name: "chunked"}}
+    reply = requests.post(mock.url_for("/_mock/faults"), json=spec, timeout=TIMEOUT)
+    assert reply.status_code == 400
+    assert reply.json()["error"] == "invalid_request"
+    assert name in reply.json()["error_description"]
+    assert requests.get(mock.url_for("/_mock/faults"), timeout=TIMEOUT).json()["faults"] == []
+    assert login(mock).status_code == 200  # framed as ever
+
+
+def test_a_configured_fault_that_sets_a_framing_header_is_a_config_error() -> None:
+    from mockserver import ConfigError
+
+    with pytest.raises(ConfigError, match="Transfer-Encoding"):
+        Settings(faults=({"status": 200, "headers": {"Transfer-Encoding": "chunked"}},))

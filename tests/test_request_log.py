@@ -8,10 +8,13 @@ import io
 import logging
 import multiprocessing
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
+import requests
 
 from mockserver.serving.request_log import FORMAT, BatchingStreamHandler, SecondCachingFormatter
 from mockserver.settings import Settings
@@ -311,3 +314,33 @@ def test_past_the_bound_a_request_waits_for_the_write_under_way() -> None:
     assert not requests.is_alive()
     handler.flush()
     assert _messages(stream) == [f"mockserver {text}" for text in "abcd"]
+
+
+# Issue 31 item 16: Unicode line separators and format controls reached the log raw.
+INVISIBLE = "\u2028\u2029\u202e\u200f\u2066\u061c\ufeff\u0085\U000e0001"
+
+
+def test_unicode_line_and_format_controls_are_escaped_in_every_line() -> None:
+    formatter = SecondCachingFormatter(FORMAT)
+    path = f"/me{INVISIBLE}x"
+    line = formatter.line(CREATED[0], "mockserver", "%s %s %s", ("GET", path, 404))
+    formatted = formatter.format(_made_at(CREATED[0], "%s", (path,)))
+    for text in (line, formatted):
+        assert text.isprintable(), ascii(text)
+        assert "\\u2028\\u2029\\u202e\\u200f\\u2066\\u061c\\ufeff\\x85\\U000e0001x" in text
+    assert SecondCachingFormatter(FORMAT).format(_made_at(CREATED[0])).endswith("GET /me 200")  # as it was
+
+
+def test_a_served_mock_logs_such_a_path_escaped(tmp_path: Path) -> None:
+    from .processes import TIMEOUT, mock_process
+
+    with mock_process("--server", "werkzeug", log_file=tmp_path / "log") as running:
+        escaped_path = quote(f"/me/{INVISIBLE}")
+        assert requests.get(f"{running.url}{escaped_path}", timeout=TIMEOUT).status_code == 404
+        deadline = time.monotonic() + TIMEOUT
+        while "404" not in running.log():
+            assert time.monotonic() < deadline, ascii(running.log()[-2000:])
+            time.sleep(0.05)  # polling for the log line, not waiting for expiry
+        log = running.log()
+    assert not any(char in log for char in INVISIBLE), ascii(log[-2000:])
+    assert "/me/\\u2028\\u2029\\u202e" in log

@@ -16,9 +16,24 @@ from typing import Any
 from .errors import OAuthError
 from .shared import SharedState, Snapshot
 
-__all__ = ["MAX_FAULTS", "Fault", "FaultBook"]
+__all__ = ["FRAMING_HEADERS", "MAX_FAULTS", "Fault", "FaultBook", "framing_problem"]
 
 EFFECTS = ("status", "retry_after", "drop", "malformed_json", "omit_field")
+# Headers that frame the answer or manage the connection (RFC 9110 §7.6.1, RFC 9112 §6): the server
+# writes them; a fault that set them too would break the answer's framing (a second length, a
+# chunked body that is not chunked), so a fault spec naming one is refused.
+FRAMING_HEADERS = frozenset(
+    {
+        "connection",
+        "content-length",
+        "keep-alive",
+        "proxy-connection",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+    }
+)
 # Every request walks the faults in force: past this many, adding one is refused (409) until some go.
 MAX_FAULTS = 100
 
@@ -70,6 +85,17 @@ class Fault:
         return random.uniform(self.delay, self.delay_max)  # noqa: S311 - jitter, not security
 
 
+def framing_problem(spec: dict[str, Any]) -> str | None:
+    """What is wrong with a schema-valid spec whose headers name a framing header, or None."""
+    headers = spec.get("headers") or {}
+    named = sorted(name for name in headers if name.lower() in FRAMING_HEADERS)
+    if not named:
+        return None
+    return (
+        f"headers: {', '.join(named)} frames the answer or the connection: the server sets it, a fault cannot"
+    )
+
+
 def _differs(value: object, default: object) -> bool:
     """By type as well as value: `body: 0` and `body: false` are answers, not the absent default."""
     return type(value) is not type(default) or value != default
@@ -82,7 +108,10 @@ class FaultBook:
 
     @staticmethod
     def stamp(spec: dict[str, Any]) -> dict[str, Any]:
-        """A validated spec as stored: with an id."""
+        """A validated spec as stored: with an id. 400 for a header that frames the answer."""
+        problem = framing_problem(spec)
+        if problem is not None:
+            raise OAuthError.invalid_request(problem)
         return Fault.from_dict(spec).to_dict()
 
     def add(self, spec: dict[str, Any]) -> Fault:

@@ -27,6 +27,7 @@ __all__ = [
     "SecondCachingFormatter",
     "attach",
     "configure",
+    "printable",
 ]
 
 FORMAT = "%(asctime)s %(name)s %(message)s"
@@ -35,12 +36,34 @@ MAX_PENDING = 10_000  # lines waiting for the writer, about a megabyte
 _RequestLine = tuple[float, str, str, tuple[object, ...]]  # created, logger name, msg, args
 
 
+def printable(text: str) -> str:
+    """`text` with every character that is not printable escaped as Python writes it (\\x0a,
+    \\u2028, \\U000e0001): line and paragraph separators, bidirectional and other format
+    controls (U+202E would show a line reversed), control characters. A line of the log stays one
+    line and reads as it was sent; a printable text (nearly every line) is returned as it is."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else _escaped(char) for char in text)
+
+
+def _escaped(char: str) -> str:
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
 class SecondCachingFormatter(logging.Formatter):
     """logging.Formatter's timestamps, the date and time part made once per second rather than per
     line: `localtime` and `strftime` were a sixth of a line's CPU. Only the default layout is
-    cached; a `datefmt` goes to logging's own `formatTime`."""
+    cached; a `datefmt` goes to logging's own `formatTime`. Every message is written `printable`
+    (a traceback after it keeps its lines)."""
 
     _second: tuple[int, str] = (-1, "")
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        record.message = printable(record.message)
+        return super().formatMessage(record)
 
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
         if datefmt is not None:
@@ -61,7 +84,7 @@ class SecondCachingFormatter(logging.Formatter):
         its creation and logging's handling were most of a request line's cost. The default layout
         is built directly; any other goes through a record."""
         if self._fmt == FORMAT and self.datefmt is None:
-            return f"{self.timestamp(created)} {name} {msg % args}"
+            return f"{self.timestamp(created)} {name} {printable(msg % args)}"
         return self.format(_record_of(created, name, msg, args))
 
 
