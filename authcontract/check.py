@@ -18,7 +18,7 @@ from typing import IO, TYPE_CHECKING
 from .credentials import ask_credentials, is_live, missing_credentials
 from .html_report import render_html
 from .results import keep_suite_text
-from .suite import read_summary, run_suite, suite_command
+from .suite import SuiteOverran, read_summary, run_suite, suite_command, watchdog_seconds
 from .table import render_table
 
 if TYPE_CHECKING:
@@ -47,6 +47,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add("--profile", type=Path, metavar="FILE", help="TOML file of contract settings (a [contract] table)")
     add("--ca-bundle", metavar="FILE", help="PEM CAs to trust for an https platform (CONTRACT_CA_BUNDLE)")
+    add(
+        "--allow-http",
+        action="store_true",
+        default=None,
+        help="allow a plain http platform off the loopback (CONTRACT_ALLOW_HTTP): the password in clear",
+    )
     add(
         "--advisory",
         choices=("warn", "fail"),
@@ -80,6 +86,7 @@ def _settings(
         "timeout",
         "examples",
         "ca_bundle",
+        "allow_http",
     )
     options = {name: getattr(args, name) for name in names}
     try:
@@ -177,7 +184,11 @@ def _check(
         return _no_verdict(args, target, problem, err)
     with tempfile.TemporaryDirectory(prefix="authcontract-") as name:
         work = Path(name)
-        run_suite(suite_command(args, work), env, work, err)
+        limit = watchdog_seconds(settings) if settings is not None else None
+        try:  # the watchdog: a run that outlives its bound is stopped, no verdict
+            run_suite(suite_command(args, work), env, work, err, limit=limit)
+        except SuiteOverran as overran:
+            return _no_verdict(args, target, f"no verdict: {overran}", err)
         summary = read_summary(work, target)
         if summary.stopped:  # a settings mistake the suite found, or an interruption: one line, no table
             return _no_verdict(args, target, summary.stopped.removeprefix(SUITE_PREFIX), err)

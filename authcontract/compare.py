@@ -31,7 +31,7 @@ __all__ = ["add_arguments", "add_report_arguments", "observations", "run_compare
 
 MOCK_USER = ("demo", "demo-password")
 MOCK_LOGIN_PATH = "/authorization"
-PASSED_ON = ("base_url", "protected_path", "token_path", "credentials_in", "ca_bundle")
+PASSED_ON = ("base_url", "protected_path", "token_path", "credentials_in", "ca_bundle", "allow_http")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -42,6 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add("--credentials-in", choices=("form", "json", "query"), help="how credentials are sent (default form)")
     add("--profile", type=Path, metavar="FILE", help="TOML file of contract settings (a [contract] table)")
     add("--ca-bundle", metavar="FILE", help="PEM CAs to trust for an https platform (CONTRACT_CA_BUNDLE)")
+    add("--allow-http", action="store_true", help="allow plain http off the loopback (CONTRACT_ALLOW_HTTP)")
     add("--mock-config", type=Path, metavar="FILE", help="the mock's settings (TOML), to mirror the platform")
     add(
         "--mock-protected-path",

@@ -14,12 +14,16 @@ import json
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from .results import CheckResult, Summary
 
-__all__ = ["PASSED_ON", "read_summary", "run_suite", "suite_command"]
+if TYPE_CHECKING:
+    from contract_tests.settings import ContractSettings
+
+__all__ = ["PASSED_ON", "SuiteOverran", "read_summary", "run_suite", "suite_command", "watchdog_seconds"]
 
 # (argument, the suite's option) for settings that hold no secret
 PASSED_ON = (
@@ -31,6 +35,7 @@ PASSED_ON = (
     ("timeout", "--contract-timeout"),
     ("examples", "--contract-examples"),
     ("ca_bundle", "--ca-bundle"),
+    ("allow_http", "--allow-http"),  # a switch: passed when true
     ("profile", "--contract-profile"),
     ("advisory", "--advisory"),
     ("keyword", "-k"),
@@ -40,6 +45,27 @@ PASSED_ON = (
 # schemathesis itself, asks for no `faker` fixture, has no async test): each loaded costs a start.
 UNUSED_PLUGINS = ("schemathesis", "faker", "anyio")
 EXIT_GRACE = 30  # seconds a suite may take to exit once it closed its output
+# The watchdog of a whole run: the suite's start, plus every exchange it may send taking its whole
+# deadline (limits.py), plus twice the wait for expiry. A bound, never a pace: a run that reaches it
+# is stopped and reported as no verdict.
+START_SECONDS = 120
+EXCHANGES = 100  # the named checks' exchanges, with room to spare...
+EXCHANGES_PER_EXAMPLE = 20  # ...and schemathesis's, per case of each operation and mode
+
+
+class SuiteOverran(Exception):
+    """The suite outlived its watchdog and was stopped; the message is one line."""
+
+
+def watchdog_seconds(settings: ContractSettings) -> float:
+    """How long a whole run against these settings may take, from the timeout and the exchanges."""
+    from contract_tests.limits import deadline_for
+    from contract_tests.plugin import LIVE_BUDGET, MOCK_BUDGET
+
+    budget = LIVE_BUDGET if settings.is_live else MOCK_BUDGET
+    examples = settings.examples or budget.examples
+    exchanges = EXCHANGES + EXCHANGES_PER_EXAMPLE * examples
+    return START_SECONDS + 2 * settings.expiry_wait + exchanges * deadline_for(settings.timeout)
 
 
 def suite_command(args: argparse.Namespace, work: Path) -> list[str]:
@@ -53,8 +79,10 @@ def suite_command(args: argparse.Namespace, work: Path) -> list[str]:
         command += ["-p", f"no:{unused}"]
     command += ["--authcontract-record", str(work / "results.json")]
     for name, option in PASSED_ON:
-        value = getattr(args, name)
-        if value is not None:
+        value = getattr(args, name, None)
+        if value is True:
+            command.append(option)
+        elif value is not None and value is not False:
             command += [option, str(value)]
     if args.junitxml is not None:
         args.junitxml.parent.mkdir(parents=True, exist_ok=True)
@@ -62,11 +90,19 @@ def suite_command(args: argparse.Namespace, work: Path) -> list[str]:
     return command
 
 
-def run_suite(command: list[str], env: dict[str, str], work: Path, err: IO[str]) -> int:
+def run_suite(
+    command: list[str], env: dict[str, str], work: Path, err: IO[str], limit: float | None = None
+) -> int:
+    """Run the suite to its end, its stderr relayed redacted; SuiteOverran if it outlives `limit` s."""
     from contract_tests.redaction import redact
 
     with (work / "stdout.txt").open("w", encoding="utf-8") as stdout:
         child = subprocess.Popen(command, stdout=stdout, stderr=subprocess.PIPE, text=True, env=env)  # noqa: S603
+        overran = threading.Event()
+        watchdog = threading.Timer(limit or 0, _stop_overrun, (child, overran))
+        watchdog.daemon = True
+        if limit is not None:
+            watchdog.start()
         try:
             for line in child.stderr or ():
                 err.write(redact(line))
@@ -74,11 +110,33 @@ def run_suite(command: list[str], env: dict[str, str], work: Path, err: IO[str])
         except KeyboardInterrupt:
             _interrupt(child)  # the suite stops too (a terminal's Ctrl-C reached it already)
             raise
+        finally:
+            watchdog.cancel()
+            if child.stderr is not None:
+                child.stderr.close()
         try:  # stderr is closed: the run is over, and the process ends within moments
-            return child.wait(timeout=EXIT_GRACE)
+            code = child.wait(timeout=EXIT_GRACE)
         except subprocess.TimeoutExpired:
             child.kill()
-            return child.wait(timeout=EXIT_GRACE)
+            code = child.wait(timeout=EXIT_GRACE)
+    if overran.is_set():
+        raise SuiteOverran(
+            f"the contract suite ran longer than its bound of {limit:.0f} s (from the timeout and the "
+            "number of exchanges) and was stopped"
+        )
+    return code
+
+
+def _stop_overrun(child: subprocess.Popen[str], overran: threading.Event) -> None:
+    """The watchdog: the suite is terminated, then killed if it lingers; its output closes with it."""
+    if child.poll() is not None:
+        return
+    overran.set()
+    child.terminate()
+    try:
+        child.wait(timeout=EXIT_GRACE)
+    except subprocess.TimeoutExpired:
+        child.kill()
 
 
 def _interrupt(child: subprocess.Popen[str]) -> None:

@@ -89,6 +89,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         group.addoption(flag, dest=f"contract_{name}", default=None, help=help_text)
     group.addoption("--contract-profile", default=None, help="TOML file of non-secret contract settings")
     group.addoption(
+        "--allow-http",
+        action="store_true",
+        dest="contract_allow_http",
+        default=None,
+        help="allow a plain http base URL off the loopback (CONTRACT_ALLOW_HTTP): credentials in clear",
+    )
+    group.addoption(
         "--advisory",
         choices=("warn", "fail"),
         default="warn",
@@ -110,7 +117,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.add_cleanup(import_plainly())
     for name, meaning in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {meaning}")
-    options = {name: config.getoption(f"contract_{name}") for name in OPTIONS}
+    options = {name: config.getoption(f"contract_{name}") for name in (*OPTIONS, "allow_http")}
     try:
         config.stash[SETTINGS_KEY] = load_settings(
             options=options, profile=config.getoption("contract_profile")

@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from mockserver.core.redaction import is_secret_field
 
+from .loopback import is_loopback
 from .redaction import Secret, register
 
 __all__ = [
@@ -61,11 +62,13 @@ class ContractSettings:
     timeout: float = 10.0
     examples: int | None = None  # schemathesis cases per operation and mode; None: the target's budget
     ca_bundle: Path | None = None  # the CAs a live https target's certificate is checked against
+    allow_http: bool = False  # plain http off the loopback: the credentials would cross a network in clear
     profile: Path | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.base_url is not None:
             _check_base_url(self.base_url)
+            _refuse_plain_http(self.base_url, self.allow_http)
             missing = [_WHERE[name] for name in LIVE_REQUIRED if getattr(self, name) is None]
             if missing:
                 raise ConfigError(f"a live run against {self.base_url} needs {'; '.join(missing)}")
@@ -110,6 +113,16 @@ def _check_base_url(url: str) -> None:
     _require(not parts.query and not parts.fragment, "base_url", "must not have a query or fragment")
 
 
+def _refuse_plain_http(url: str, allowed: bool) -> None:
+    """Plain http off the loopback is refused before anything is sent, unless the user allowed it: the
+    pre-flight's first login would send the password in clear (the TLS check judges it afterwards)."""
+    if urlsplit(url).scheme == "http" and not is_loopback(url) and not allowed:
+        raise ConfigError(
+            f"CONTRACT_BASE_URL {url} is plain http off the loopback: the password would cross the "
+            "network in clear; use https, or allow it with --allow-http (CONTRACT_ALLOW_HTTP=1)"
+        )
+
+
 def load_settings(
     *,
     environ: Mapping[str, str] | None = None,
@@ -123,7 +136,7 @@ def load_settings(
         values.update(_read_profile(Path(profile)))
     values.update(_from_environ(environ))
     for name, value in (options or {}).items():
-        if value is not None:
+        if value is not None and value is not False:  # a switch not given leaves the lower layers be
             if name in SECRET_SETTINGS:
                 raise ConfigError(f"{env_name(name)} is accepted from the environment or profile only")
             values[name] = value
@@ -170,6 +183,8 @@ def _coerce(name: str, value: Any) -> Any:
             raise ConfigError(f"{env_name(name)} must be a number of seconds, got {value!r}") from None
     if name == "examples":
         return _whole_number(name, value)
+    if name == "allow_http":
+        return _yes_or_no(name, value)
     if name == "base_url":
         return str(value).rstrip("/")
     if name == "ca_bundle":
@@ -184,6 +199,18 @@ def _whole_number(name: str, value: Any) -> int:
     if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         return int(value)
     raise ConfigError(f"{env_name(name)} must be a whole number, got {value!r}")
+
+
+def _yes_or_no(name: str, value: Any) -> bool:
+    """A switch from the environment (1/0, true/false, yes/no, on/off), a profile or an option."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{env_name(name)} must be 1 or 0 (true or false), got {str(value)[:20]!r}")
 
 
 def _token_params(value: Any) -> tuple[tuple[str, str], ...]:

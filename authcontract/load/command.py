@@ -43,7 +43,7 @@ LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 SETTLE_SECONDS = 120  # what a headless run may take beyond its run time: start-up, stop, last reports
 STOP_SECONDS = 15
 DEFAULT_RUN_TIME = "30s"
-PASSED_ON = ("base_url", "protected_path", "token_path", "credentials_in", "timeout")
+PASSED_ON = ("base_url", "protected_path", "token_path", "credentials_in", "timeout", "allow_http")
 _TIMESPAN = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
 
 
@@ -57,6 +57,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--timeout", metavar="SECONDS", help="how long each HTTP call may take (CONTRACT_TIMEOUT, default 10)"
     )
     add("--profile", type=Path, metavar="FILE", help="TOML file of contract settings (a [contract] table)")
+    add("--allow-http", action="store_true", help="allow plain http off the loopback (CONTRACT_ALLOW_HTTP)")
     add("-u", "--users", type=_positive_int, default=10, help="concurrent users (default 10)")
     add(
         "-r",
@@ -128,6 +129,7 @@ def contract_environment(settings: ContractSettings) -> dict[str, str]:
         "credentials_in",
         "protected_path",
         "timeout",
+        "allow_http",
     ):
         value: Any = getattr(settings, name)
         if value is None:
