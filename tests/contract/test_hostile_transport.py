@@ -27,7 +27,9 @@ from contract_tests.preflight import SettingsMistake, preflight
 from contract_tests.redaction import Secret
 from mockserver import MockServer
 
+from .conftest import SuiteRunner
 from .hostile import TRICKLE_MAX, serve_hostile
+from .targets import Platform, platform_app, resolve_to_loopback, serve
 
 TIMEOUT = 1.0  # per read: each trickled byte comes well within it; the deadline is 3 s
 
@@ -117,3 +119,17 @@ def test_the_limits_are_requests_errors_for_the_clients_that_catch_those() -> No
     """Locust's session and compare's client record a requests exception as a failed exchange."""
     assert issubclass(ExchangeTooSlow, requests.RequestException)
     assert issubclass(ExchangeTooLarge, requests.RequestException)
+
+
+def test_plain_http_off_the_loopback_is_refused_before_any_login(
+    suite: SuiteRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A name off the loopback that resolves to a listener here: the suite stops before sending anything."""
+    resolve_to_loopback(monkeypatch, "staging.platform.test")
+    platform = Platform()
+    with serve(platform_app(platform, suite.clock), name="staging.platform.test") as base_url:
+        outcome = suite.run_live(suite.env(platform, base_url))
+    assert outcome.ret == 4, outcome.text
+    assert f"contract suite: CONTRACT_BASE_URL {base_url} is plain http off the loopback" in outcome.text
+    assert not platform.logins, "the password was sent in clear"
+    assert platform.password not in outcome.text

@@ -107,10 +107,11 @@ def test_a_missing_ca_bundle_is_a_settings_error(suite: SuiteRunner, tmp_path: P
 def test_plain_http_off_the_loopback_is_an_rfc_failure(
     suite: SuiteRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Where the user allowed plain http (else it is refused before any login, test_hostile_transport.py)."""
     resolve_to_loopback(monkeypatch, REMOTE)
     platform = Platform()
     with serve(platform_app(platform, suite.clock), name=REMOTE) as base_url:
-        outcome = suite.run_live(suite.env(platform, base_url), "-rA")
+        outcome = suite.run_live({**suite.env(platform, base_url), "CONTRACT_ALLOW_HTTP": "1"}, "-rA")
     assert outcome.ret == 1, outcome.text
     assert outcome.failed == {TLS_CHECK}, outcome.text
     assert "clause:   RFC 6749 §3.2" in outcome.text
