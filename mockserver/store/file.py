@@ -5,10 +5,12 @@ call. The document is a JSON file replaced atomically under an exclusive flock. 
 appends its journal entries (marshal records, see `_record`) to a file of its own, trimmed to the
 newest entries as it grows so that a long load test does not fill the disk; reading merges them.
 
-The document holds the signing key: whoever reads it can forge tokens. So every directory made
-here is created 0700 and every file 0600 (never widened by the umask, never chmod-ed afterwards),
-and a directory that exists already is used only if it belongs to this user and is closed to
-group and others; otherwise the mock refuses to start.
+The document holds the signing key: whoever reads or replaces it can forge tokens. So every
+directory made here is created 0700 and every file 0600 (never widened by the umask, never chmod-ed
+afterwards); a directory that exists already is used only if it belongs to this user and is closed
+to group and others, and every directory above it only if no other user could replace it; and once
+open, the directory is reached only through its descriptor (`private_dir.py`). Otherwise the mock
+refuses to start.
 """
 
 from __future__ import annotations
@@ -18,16 +20,14 @@ import json
 import marshal
 import mmap
 import os
-import stat
 import struct
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
-from pathlib import Path
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from . import JOURNAL_BYTES, Document
+from .private_dir import PrivateDirectory, UnsafeStateDirectory
 
 __all__ = ["FileBackend", "UnsafeStateDirectory"]
 
@@ -35,13 +35,8 @@ T = TypeVar("T")
 _COUNTER = struct.Struct("<Q")
 _LENGTH = struct.Struct("<I")  # before each journal record
 _JOURNAL_SUFFIX = ".journal"
-_JOURNAL_GLOB = f"*{_JOURNAL_SUFFIX}"
-_DIRECTORY_MODE = 0o700
-_FILE_MODE = 0o600
-
-
-class UnsafeStateDirectory(ValueError):
-    """The state directory is another user's, or open to others: its key could be read or chosen."""
+_DOCUMENT = "state.json"
+_APPEND = os.O_WRONLY | os.O_APPEND | os.O_CREAT
 
 
 class FileBackend:
@@ -54,24 +49,20 @@ class FileBackend:
         journal_size: int,
         journal_bytes: int = JOURNAL_BYTES,
     ) -> None:
-        self._dir = Path(directory)
-        _private_directory(self._dir)
-        self._journal_dir = self._dir / "journal"
-        _private_directory(self._journal_dir)
+        self._dir = PrivateDirectory.open(directory)
+        self._journal_dir = self._dir.subdirectory("journal")
         self._journal_size = journal_size
         self._journal_bytes = journal_bytes  # per worker's file on disk, and in what journal() returns
-        self._document_path = self._dir / "state.json"
         with self._locked():
-            if not self._document_path.exists():
+            if not self._dir.exists(_DOCUMENT):
                 self._write(initial())
-            counter = os.open(self._dir / "generation", os.O_RDWR | os.O_CREAT, _FILE_MODE)
+            counter = self._dir.open_file("generation", os.O_RDWR | os.O_CREAT)
             try:
                 if os.fstat(counter).st_size < _COUNTER.size:
                     os.write(counter, _COUNTER.pack(0))
+                self._counter = mmap.mmap(counter, _COUNTER.size)
             finally:
-                os.close(counter)
-        self._counter_file = (self._dir / "generation").open("r+b")
-        self._counter = mmap.mmap(self._counter_file.fileno(), _COUNTER.size)
+                os.close(counter)  # the mapping keeps the file
         self._journal_fd = -1
         self._journal_pid = 0
         self._journal_records = 0
@@ -83,11 +74,11 @@ class FileBackend:
 
     def load(self) -> tuple[int, Document]:
         generation = self.generation()
-        return generation, json.loads(self._document_path.read_bytes())
+        return generation, json.loads(self._dir.read_bytes(_DOCUMENT))
 
     def update(self, change: Callable[[Document], T]) -> T:
         with self._locked():
-            document = json.loads(self._document_path.read_bytes())
+            document = json.loads(self._dir.read_bytes(_DOCUMENT))
             result = change(document)
             self._write(document)
             _COUNTER.pack_into(self._counter, 0, self.generation() + 1)
@@ -109,7 +100,8 @@ class FileBackend:
 
     def journal(self) -> list[dict[str, Any]]:
         """The newest entries of every worker, within `journal_size` entries and `journal_bytes`."""
-        records = [record for path in self._journal_dir.glob(_JOURNAL_GLOB) for record in _records(path)]
+        journal = self._journal_dir
+        records = [record for name in journal.names(_JOURNAL_SUFFIX) for record in _records(journal, name)]
         # our own workers' records, in a directory only this user can write (checked at start)
         entries = [marshal.loads(record[_LENGTH.size :]) for record in records]  # noqa: S302
         order = sorted(range(len(entries)), key=lambda index: entries[index]["seq"])[-self._journal_size :]
@@ -118,90 +110,58 @@ class FileBackend:
 
     def clear_journal(self) -> None:
         with self._locked():
-            for path in self._journal_dir.glob(_JOURNAL_GLOB):
-                os.truncate(path, 0)
+            for name in self._journal_dir.names(_JOURNAL_SUFFIX):
+                descriptor = self._journal_dir.open_file(name, os.O_WRONLY)
+                try:
+                    os.ftruncate(descriptor, 0)
+                finally:
+                    os.close(descriptor)
 
     def close(self) -> None:
         self._counter.close()
-        self._counter_file.close()
         if self._journal_pid == os.getpid():
             os.close(self._journal_fd)
             self._journal_pid = 0
+        self._journal_dir.close()
+        self._dir.close()
 
     def _own_journal(self) -> int:
         """One append-only file per process: workers never write into each other's."""
         if self._journal_pid != os.getpid():
-            self._journal_fd = _open_for_append(self._own_journal_path())
+            self._journal_fd = self._journal_dir.open_file(self._own_journal_name(), _APPEND)
             self._journal_pid = os.getpid()
-            records = _records(self._own_journal_path())
+            records = _records(self._journal_dir, self._own_journal_name())
             self._journal_records = len(records)
             self._journal_written = sum(map(len, records))
         return self._journal_fd
 
-    def _own_journal_path(self) -> Path:
-        return self._journal_dir / f"{os.getpid()}{_JOURNAL_SUFFIX}"
+    def _own_journal_name(self) -> str:
+        return f"{os.getpid()}{_JOURNAL_SUFFIX}"
 
     def _trim_own_journal(self) -> None:
         """Keep this process's newest `journal_size` entries, in half its bytes; locked, so a clear is
         not undone."""
-        path = self._own_journal_path()
+        name, journal = self._own_journal_name(), self._journal_dir
         with self._locked():
-            records = _records(path)[-self._journal_size :]
+            records = _records(journal, name)[-self._journal_size :]
             kept = records[len(records) - _newest_within(list(map(len, records)), self._journal_bytes // 2) :]
-            _replace_privately(path, b"".join(kept))
+            journal.replace(name, b"".join(kept))
             os.close(self._journal_fd)
-            self._journal_fd = _open_for_append(path)
+            self._journal_fd = journal.open_file(name, _APPEND)
         self._journal_records = len(kept)
         self._journal_written = sum(map(len, kept))
 
     def _write(self, document: Document) -> None:
-        _replace_privately(self._document_path, json.dumps(document).encode())
+        self._dir.replace(_DOCUMENT, json.dumps(document).encode())
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
-        lock = os.open(self._dir / "lock", os.O_RDWR | os.O_CREAT, _FILE_MODE)
+        lock = self._dir.open_file("lock", os.O_RDWR | os.O_CREAT)
         try:
             fcntl.flock(lock, fcntl.LOCK_EX)
             yield
         finally:
             os.close(lock)  # closing releases the lock
-
-
-def _private_directory(path: Path) -> None:
-    """Create `path` and its missing parents 0700, or check that the existing one is private."""
-    missing = []
-    for candidate in (path, *path.parents):
-        if candidate.exists():
-            break
-        missing.append(candidate)
-    for directory in reversed(missing):
-        with suppress(FileExistsError):  # another worker made it in between: checked below
-            os.mkdir(directory, _DIRECTORY_MODE)
-    status = os.stat(path)
-    if not stat.S_ISDIR(status.st_mode):
-        raise UnsafeStateDirectory(f"the state directory {path} is not a directory")
-    if status.st_uid != os.geteuid():
-        raise UnsafeStateDirectory(
-            f"the state directory {path} belongs to another user (uid {status.st_uid}), who could read "
-            "or choose the signing key: use a directory of your own"
-        )
-    if status.st_mode & 0o077:
-        raise UnsafeStateDirectory(
-            f"the state directory {path} is open to other users (mode {stat.S_IMODE(status.st_mode):04o}), "
-            "who could read the signing key: make it 0700 (chmod 700) or use another"
-        )
-
-
-def _replace_privately(path: Path, data: bytes) -> None:
-    """Write a 0600 temporary file beside `path`, then rename it over `path` atomically."""
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _newest_within(sizes: list[int], budget: int) -> int:
@@ -215,10 +175,6 @@ def _newest_within(sizes: list[int], budget: int) -> int:
     return count
 
 
-def _open_for_append(path: Path) -> int:
-    return os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, _FILE_MODE)
-
-
 def _record(entry: dict[str, Any]) -> bytes:
     """The entry in marshal's format after its length. JSON cost every request three times as much
     (its float and its keys); the files are read only by this mock's own workers, in its private
@@ -227,9 +183,9 @@ def _record(entry: dict[str, Any]) -> bytes:
     return _LENGTH.pack(len(data)) + data
 
 
-def _records(path: Path) -> list[bytes]:
+def _records(directory: PrivateDirectory, name: str) -> list[bytes]:
     """The whole records of a journal file, each with its length; a torn last one is left out."""
-    data = path.read_bytes()
+    data = directory.read_bytes(name)
     found, offset = [], 0
     while offset + _LENGTH.size <= len(data):
         end = offset + _LENGTH.size + _LENGTH.unpack_from(data, offset)[0]
