@@ -81,7 +81,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     role.add_argument("--worker", action="store_true", help="a Locust worker of the master at --master-host")
     add("--master-host", default="127.0.0.1", help="the master a worker connects to (default 127.0.0.1)")
     add("--master-port", type=int, default=5557, help="the master's port (default 5557)")
-    add("--master-bind-host", default="*", help="the interface a master listens on (default: all)")
+    add(
+        "--master-bind-host",
+        default="127.0.0.1",
+        help="the interface a master listens on (default 127.0.0.1; workers on other hosts need one they "
+        "reach, on a network you trust: they take their target from the master)",
+    )
     add(
         "--expect-workers",
         type=_positive_int,
@@ -166,6 +171,11 @@ def run_load(
     }
     with _terminated_on_sigterm(), ExitStack() as stack:
         if args.worker:
+            if settings.base_url is None:
+                err.write(
+                    "authcontract load: a worker needs --base-url or CONTRACT_BASE_URL (its only target)\n"
+                )
+                return EXIT_NO_VERDICT
             code = _locust(_worker_command(args), child_env, err, timeout=None)
             return 0 if code == 0 else EXIT_NO_VERDICT
         try:
@@ -180,7 +190,8 @@ def run_load(
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="authcontract-load-")))
         summary_path = work / "summary.json"
         command = _locust_command(args, base_url, summary_path, work)
-        code = _locust(command, child_env, err, timeout=None if args.web else seconds + SETTLE_SECONDS)
+        ramp = args.users / (args.spawn_rate or args.users)
+        code = _locust(command, child_env, err, timeout=None if args.web else seconds + ramp + SETTLE_SECONDS)
         if not summary_path.is_file():
             err.write(f"authcontract load: Locust ended (exit {code}) without a summary: no verdict\n")
             return EXIT_NO_VERDICT
@@ -255,13 +266,15 @@ def _locust_command(args: argparse.Namespace, base_url: str, summary: Path, work
     command = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--host", base_url]
     command += ["--users", users, "--spawn-rate", str(args.spawn_rate or args.users)]
     command += ["--contract-summary", str(summary), "--only-summary", "--json-file", str(work / "stats")]
+    # the run time counts once every user is up (run_time.py), never Locust's --run-time
+    seconds = str(run_seconds(args.run_time or DEFAULT_RUN_TIME))
     if args.web:
         command += ["--web-host", "127.0.0.1", "--web-port", str(args.web_port), "--loglevel", "INFO"]
         if args.run_time is not None:
-            command += ["--autostart", "--run-time", args.run_time]
+            command += ["--autostart", "--contract-run-time", seconds]
     else:
-        run_time = args.run_time or DEFAULT_RUN_TIME
-        command += ["--headless", "--run-time", run_time, "--loglevel", "INFO" if args.master else "WARNING"]
+        command += ["--headless", "--contract-run-time", seconds]
+        command += ["--loglevel", "INFO" if args.master else "WARNING"]
     if args.master:
         command += [
             "--master",

@@ -30,6 +30,7 @@ import gevent
 from locust import HttpUser, between, events, task
 from locust.clients import LocustHttpAdapter
 from locust.env import Environment
+from locust.exception import StopUser
 from locust.rpc import Message
 from locust.runners import MasterRunner, WorkerRunner
 
@@ -37,7 +38,9 @@ from locust.runners import MasterRunner, WorkerRunner
 from authcontract.load import judge
 from authcontract.load.clauses import CLAUSES, info
 from authcontract.load.report import build_summary, render_text
+from authcontract.load.run_time import end_after_spawning
 from authcontract.load.violations import EXIT_NO_VERDICT, TokenLedger, ViolationLog, fingerprint
+from authcontract.load.web_guard import guard, same_target
 from contract_tests.checks import carries_token, json_body
 from contract_tests.client import authorization
 from contract_tests.limits import LimitedAdapter, mount_limits
@@ -72,6 +75,8 @@ class _Run:
         self.pending: list[tuple[str, float]] = []
         self.finals: set[str] = set()
         self.environment: Environment | None = None
+        self.target: str | None = None  # where the users log in; fixed at start, whatever Locust's host says
+        self.summary_path = ""
 
     # --- every process -------------------------------------------------------------------------
 
@@ -84,6 +89,7 @@ class _Run:
             sys.exit(EXIT_NO_VERDICT)
         if self.settings.base_url and not environment.host:
             environment.host = self.settings.base_url
+        self._pin(environment)
         for clause_id in CLAUSES:
             info(clause_id)  # read the suite's tests now, not in the first user's greenlet under load
         runner = environment.runner
@@ -100,6 +106,26 @@ class _Run:
             environment.events.test_stop.add_listener(self._collect_finals)
         else:
             environment.events.test_stop.add_listener(lambda **_: self.flush(final=True))
+
+    def _pin(self, environment: Environment) -> None:
+        """Fix what no later message can change: the target (CONTRACT_BASE_URL, else the host Locust
+        started with), the summary's path; close the web UI to other sites; arm the run time."""
+        self.target = (self.settings.base_url if self.settings else None) or environment.host or None
+        if isinstance(environment.runner, WorkerRunner) and self.target is None:
+            log.error("authcontract load: a worker needs CONTRACT_BASE_URL: its users log in nowhere else")
+            sys.exit(EXIT_NO_VERDICT)
+        options = environment.parsed_options
+        self.summary_path = getattr(options, "contract_summary", "") if options is not None else ""
+        web = environment.web_ui
+        if web is not None:
+            guard(web.app, bound=web.host, port=web.port, tls=bool(web.tls_cert), target=self.target)
+        seconds = getattr(options, "contract_run_time", 0) if options is not None else 0
+        if seconds and not isinstance(environment.runner, WorkerRunner):
+            end_after_spawning(environment, seconds)
+
+    def allows(self, host: str | None) -> bool:
+        """Whether a user may log in at `host`: only at the target, once one is set."""
+        return self.target is None or same_target(host, self.target)
 
     def issued(self, token: str) -> None:
         self.pending.append((fingerprint(token), time.time()))
@@ -155,10 +181,8 @@ class _Run:
             self.flush(final=True)
         summary = self.summary(environment)
         environment.process_exit_code = summary["exit_code"]
-        options = environment.parsed_options
-        path = getattr(options, "contract_summary", "") if options is not None else ""
-        if path:
-            Path(path).write_text(json.dumps(summary, indent=1), encoding="utf-8")
+        if self.summary_path:
+            Path(self.summary_path).write_text(json.dumps(summary, indent=1), encoding="utf-8")
         else:
             print(redact(render_text(summary)), flush=True)  # `locust -f` users read it here
 
@@ -206,6 +230,13 @@ def _add_options(parser: Any, **_: Any) -> None:
         default="",
         include_in_web_ui=False,
         help="write the contract summary (JSON) here instead of printing it",
+    )
+    parser.add_argument(
+        "--contract-run-time",
+        type=float,
+        default=0,
+        include_in_web_ui=False,
+        help="seconds the run lasts once every user is up (authcontract load's --run-time)",
     )
 
 
@@ -260,6 +291,10 @@ class ContractUser(HttpUser):
     wait_time = between(0.01, 0.1)
 
     def on_start(self) -> None:
+        if not RUN.allows(self.host):
+            host = ascii(self.host)[:200]
+            log.error("authcontract load: refused to log in at %s: the target is %s", host, RUN.target)
+            raise StopUser()
         settings = RUN.settings or load_settings()
         username = settings.username or Secret(MOCK_USERNAME)
         password = settings.password or Secret(MOCK_PASSWORD)
