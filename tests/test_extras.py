@@ -129,3 +129,80 @@ def test_each_command_without_pytest_names_its_extra_in_one_line(arguments: list
     line = _one_line(result.stderr)
     assert line.startswith(f"authcontract {arguments[0]}: ")
     assert line.endswith(f"pip install 'authcontract[{extra}]'")
+
+
+# A plain install has no faker (the 'fake' extra): this child cannot import it, so no faker plugin
+# and no faker import; the mock serves the bundled routes from their pre-rendered file.
+WITHOUT_FAKER = """
+import sys
+
+class NotInstalled:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "faker":
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+
+sys.meta_path.insert(0, NotInstalled())
+"""
+
+ACCOUNTS_WITHOUT_FAKER = """
+import json
+import requests
+from mockserver import MockServer, Settings
+
+with MockServer(Settings(log_requests=False)) as server:
+    login = requests.post(
+        server.url_for("/authorization"),
+        data={"username": "viewer", "password": "viewer-password"},
+        timeout=10,
+    )
+    token = login.json()["access_token"]
+    accounts = requests.get(
+        server.url_for("/accounts"), headers={"Authorization": f"Bearer {token}"}, timeout=10
+    )
+print(json.dumps({"status": accounts.status_code, "body": accounts.json(), "faker": "faker" in sys.modules}))
+"""
+
+
+def _python_without_faker(code: str, *arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", WITHOUT_FAKER + code, *arguments],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_the_mock_serves_the_bundled_routes_without_faker() -> None:
+    """Over a socket, in a process with no faker: GET /accounts answers faker's body for the seed."""
+    import json
+
+    from faker import Faker
+
+    from mockserver.core.routes_file import render_routes
+    from mockserver.data import fixture_path, load_json
+
+    faker = Faker()
+    faker.seed_instance(Settings().seed)
+    with_faker = render_routes(load_json(fixture_path("routes.json")), faker)
+    expected = next(r["body"] for r in with_faker if (r["method"], r["path"]) == ("GET", "/accounts"))
+
+    result = _python_without_faker(ACCOUNTS_WITHOUT_FAKER)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answer == {"status": 200, "body": expected, "faker": False}
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [["--fake-users", "3"], ["--seed", "7"]],
+    ids=["fake-users", "another-seed"],
+)
+def test_what_needs_faker_without_it_is_one_line_naming_the_fake_extra(arguments: list[str]) -> None:
+    code = "from mockserver.cli import main\nsys.exit(main(sys.argv[1:]))\n"
+    result = _python_without_faker(code, "--server", "werkzeug", "--port", "0", "--quiet", *arguments)
+    assert result.returncode == 2, result.stderr
+    line = _one_line(result.stderr)
+    assert line.startswith("mockserver: ")
+    assert line.endswith("pip install 'authcontract[fake]'")
+    assert "Traceback" not in result.stderr

@@ -140,10 +140,9 @@ def fake_users(count: int, seed: int, permissions: Iterable[str]) -> list[User]:
     Each password is `<username>-password`, like the demo users', so a developer can log in as
     any user the control API lists.
     """
-    from faker import Faker
+    from .fake import seeded_faker  # faker comes with the 'fake' extra: a ConfigError without it
 
-    faker = Faker()
-    faker.seed_instance(seed)
+    faker = seeded_faker(seed, "making users with faker (--fake-users)")
     pool = sorted(permissions)
     users = []
     for _ in range(count):
