@@ -254,6 +254,15 @@ def test_the_verdict_counts_contract_and_rfc_not_advisory_and_needs_a_judged_ans
     assert (nothing["verdict"], nothing["exit_code"]) == ("no verdict", 2)
 
 
+def test_no_verdict_says_whether_answers_were_target_errors_or_none_came_back() -> None:
+    errors_only = render_text(_summary({}, {"503 Service Unavailable": 40}))
+    assert errors_only.endswith("NO VERDICT: no answer could be judged (every exchange was a target error)")
+    silent = render_text(_summary({}))
+    assert silent.endswith(
+        "NO VERDICT: no answer came back within the run time (a longer --run-time, fewer users?)"
+    )
+
+
 def test_the_terminal_shows_throughput_latency_and_every_clause() -> None:
     text = render_text(_summary({"login_answers_json_token": _tally(10)}, {"503 Service Unavailable": 2}))
     assert "50.0 requests/s" in text

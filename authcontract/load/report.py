@@ -121,7 +121,9 @@ def render_text(summary: Mapping[str, Any]) -> str:
         else "0 violations: KEPT under load",
         "broken": f"{breaking} violations of the contract or the RFCs ({advisory} advisory): "
         "BROKEN under load",
-        "no verdict": "NO VERDICT: no answer could be judged (every exchange was a target error)",
+        "no verdict": "NO VERDICT: no answer could be judged (every exchange was a target error)"
+        if total_errors
+        else "NO VERDICT: no answer came back within the run time (a longer --run-time, fewer users?)",
     }
     lines.append(verdicts[summary["verdict"]])
     return "\n".join(lines)

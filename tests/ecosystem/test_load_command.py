@@ -202,7 +202,8 @@ def test_no_password_or_token_in_the_terminal_or_the_reports(tmp_path: Path) -> 
     platform = LeakyPlatform()
     html, junit, summary_file = tmp_path / "leaky.html", tmp_path / "leaky.xml", tmp_path / "leaky.json"
     with MockServer(app=leaky_app(platform)) as server:
-        run = load(  # 5 s: at load averages near 20, 3 s gave as few as 10 logins
+        # 5 s once every user is up (test_load_run_time.py): a busy start-up no longer shortens it
+        run = load(
             *("--users", "5", "--run-time", "5s"),
             *("--html", str(html), "--junitxml", str(junit), "--json", str(summary_file)),
             env=_live(server.url, platform.username, platform.password),
@@ -221,7 +222,7 @@ def test_no_password_or_token_in_the_terminal_or_the_reports(tmp_path: Path) -> 
         "junit": junit.read_text(encoding="utf-8"),
         "json": summary_file.read_text(encoding="utf-8"),
     }
-    assert len(platform.issued) > 10
+    assert len(platform.issued) > 10, "too few tokens to show that none leaks"
     for name, text in outputs.items():
         assert platform.password_tail not in text, name
         for form in secret_forms(platform.password):
