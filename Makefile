@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 DEBIAN_TOOLS := redis-server curl jq chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test fuzz lint format clean tools bench bench-peers bench-adoption dist
+.PHONY: run test fuzz lint format clean tools bench bench-peers bench-adoption dist docs docs-serve
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -77,6 +77,15 @@ dist: $(STAMP)
 	$(BIN)/twine check --strict dist/*
 	$(BIN)/python -m pytest -m dist -p no:cacheprovider tests/test_wheel.py
 
+# The documentation site: `make docs` builds it into $(SITE_DIR)/ (--strict: a broken link or anchor
+# fails; open site/index.html), `make docs-serve` serves it on 127.0.0.1:8000 as you edit.
+SITE_DIR ?= site
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir $(SITE_DIR)
+
+docs-serve: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -87,4 +96,4 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache dist
+	rm -rf $(VENV) .pytest_cache .ruff_cache dist site
