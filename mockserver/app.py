@@ -48,7 +48,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         app.register_blueprint(control.blueprint)
         app.register_blueprint(dashboard.blueprint)  # a page over the control API: gone with it
     _register_openapi(app)
-    _register_error_handlers(app, settings.realm)
+    _register_error_handlers(app, settings)
     app.wsgi_app = ConnectionDropper(app.wsgi_app, mock.faults)  # type: ignore[method-assign]
     app.wsgi_app = DirectLane(app.wsgi_app, app, mock, hot_routes())  # type: ignore[method-assign]
     return app
@@ -62,11 +62,16 @@ def _register_openapi(app: Flask) -> None:
         return jsonify(document)
 
 
-def _register_error_handlers(app: Flask, realm: str) -> None:
+def _register_error_handlers(app: Flask, settings: Settings) -> None:
+    realm, descriptions = settings.realm, settings.error_descriptions
+    cache_headers = settings.error_cache_headers
+
     def render(error: OAuthError) -> Response:
-        response = jsonify(error.body())
+        response = jsonify(error.body(descriptions=descriptions))
         response.status_code = error.status
-        response.headers.update(error.response_headers(realm))
+        response.headers.update(
+            error.response_headers(realm, descriptions=descriptions, cache_headers=cache_headers)
+        )
         return response
 
     @app.errorhandler(OAuthError)

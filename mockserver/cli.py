@@ -32,6 +32,27 @@ def build_parser() -> argparse.ArgumentParser:
     add("--realm", help="realm named in WWW-Authenticate challenges")
     add("--invalid-grant-status", type=int, choices=(400, 401), help="status for bad logins")
     add(
+        "--no-token-scope",
+        dest="token_scope",
+        action="store_const",
+        const=False,
+        help="leave the optional scope out of the token answer",
+    )
+    add(
+        "--no-error-descriptions",
+        dest="error_descriptions",
+        action="store_const",
+        const=False,
+        help="leave the optional error_description out of error bodies and challenges",
+    )
+    add(
+        "--no-error-cache-headers",
+        dest="error_cache_headers",
+        action="store_const",
+        const=False,
+        help="no Cache-Control: no-store or Pragma: no-cache on error answers",
+    )
+    add(
         "--control-token",
         help="require this Bearer token on the control API (also from any host); every local user "
         "sees flags in `ps`: prefer MOCKSERVER_CONTROL_TOKEN or --control-token-file",

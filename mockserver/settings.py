@@ -46,6 +46,9 @@ class Settings:
     realm: str = "authcontract-mock"
     control: bool = True
     invalid_grant_status: int = 400
+    token_scope: bool = True  # the token answer names its scope (the user's permissions)
+    error_descriptions: bool = True  # error answers carry error_description (body and challenge)
+    error_cache_headers: bool = True  # error answers carry Cache-Control: no-store, Pragma: no-cache
     journal_size: int = 1000
     journal_bytes: int = 4 * 1024 * 1024  # per store (per worker's file with file://)
     log_requests: bool = True

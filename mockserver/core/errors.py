@@ -66,24 +66,32 @@ class OAuthError(Exception):
 
     # Rendering -----------------------------------------------------------------------------
 
-    def body(self) -> dict[str, str]:
-        code = self.error or "unauthorized"
-        body = {"error": code, "error_description": self.description}
+    def body(self, *, descriptions: bool = True) -> dict[str, str]:
+        """The JSON body; `descriptions=False` leaves out the optional error_description."""
+        body = {"error": self.error or "unauthorized"}
+        if descriptions:
+            body["error_description"] = self.description
         if self.scope:
             body["scope"] = self.scope
         return body
 
-    def www_authenticate(self, realm: str) -> str:
+    def www_authenticate(self, realm: str, *, descriptions: bool = True) -> str:
         params = [f"realm={_quote(realm)}"]
         if self.error:
             params.append(f"error={_quote(self.error)}")
-            params.append(f"error_description={_quote(self.description)}")
+            if descriptions:
+                params.append(f"error_description={_quote(self.description)}")
         if self.scope:
             params.append(f"scope={_quote(self.scope)}")
         return "Bearer " + ", ".join(params)
 
-    def response_headers(self, realm: str) -> dict[str, str]:
-        headers = {"Cache-Control": "no-store", "Pragma": "no-cache", **self.headers}
+    def response_headers(
+        self, realm: str, *, descriptions: bool = True, cache_headers: bool = True
+    ) -> dict[str, str]:
+        """The headers of the answer; `cache_headers=False` leaves out Cache-Control and Pragma,
+        which no answer without a token needs (RFC 6749 §5.1 asks them of token answers)."""
+        headers = {"Cache-Control": "no-store", "Pragma": "no-cache"} if cache_headers else {}
+        headers.update(self.headers)
         if self.challenge or self.status == 401:
-            headers["WWW-Authenticate"] = self.www_authenticate(realm)
+            headers["WWW-Authenticate"] = self.www_authenticate(realm, descriptions=descriptions)
         return headers

@@ -46,12 +46,14 @@ def token_fields(credentials: Credentials, mock: MockState, environ: dict[str, A
     mock.lockout.succeeded(user.username)
     issued = mock.tokens.issue(user.username)
     remember_issued(environ, issued)
-    return {
+    fields = {
         "token_type": "Bearer",  # the scheme name, not a secret
         "access_token": issued.access_token,
         "expires_in": issued.expires_in,
-        "scope": " ".join(sorted(user.permissions)),
     }
+    if mock.settings.token_scope:  # optional (RFC 6749 §5.1); --no-token-scope mirrors a platform without
+        fields["scope"] = " ".join(sorted(user.permissions))
+    return fields
 
 
 def form_token_fields(
