@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
 
 from .extras import MissingExtra, require
 from .settings import ConfigError, Settings, load_settings
@@ -85,9 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _version() -> str:
-    from authcontract import __version__
-
-    return __version__
+    """The installed distribution's version (pyproject.toml writes it once); mockserver imports no
+    authcontract module for it."""
+    try:
+        return version("authcontract")
+    except PackageNotFoundError:  # pragma: no cover - a source tree that was never installed
+        return "0+unknown"
 
 
 def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
