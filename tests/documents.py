@@ -12,7 +12,7 @@ from pathlib import Path
 __all__ = ["DOCUMENTS", "ROOT", "block"]
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 
 
 def block(name: str) -> str:

@@ -32,7 +32,7 @@ def example(name: str) -> str:
     return block(f"example:{name}")
 
 
-@pytest.mark.parametrize("name", ["plugin", "quickstart-plugin"])
+@pytest.mark.parametrize("name", ["plugin", "quickstart-plugin", "start-developer"])
 def test_the_plugin_example_runs_in_a_downstream_project(pytester: pytest.Pytester, name: str) -> None:
     pytester.makeconftest(example("plugin-conftest"))
     source = example(name)
@@ -64,7 +64,7 @@ def test_the_check_example_checks_the_bundled_mock(tmp_path: Path) -> None:
     assert (tmp_path / "reports" / "mock.html").is_file()
 
 
-@pytest.mark.parametrize("name", ["check-live", "quickstart-qa"])
+@pytest.mark.parametrize("name", ["check-live", "quickstart-qa", "start-qa"])
 def test_the_live_example_checks_and_compares_a_platform(tmp_path: Path, name: str) -> None:
     script = example(name)
     assert STAGING in script
@@ -77,6 +77,21 @@ def test_the_live_example_checks_and_compares_a_platform(tmp_path: Path, name: s
     assert "SAME: 0 of 11 probes answered differently" in result.stdout
     assert (tmp_path / "reports" / "staging.xml").is_file()
     assert ("--html" in script) == (tmp_path / "reports" / "staging.html").is_file()
+    assert "demo-password" not in result.stdout + result.stderr
+
+
+def test_the_ci_getting_started_job_checks_a_platform_and_writes_every_report(tmp_path: Path) -> None:
+    script = example("start-ci")
+    assert STAGING in script
+    with MockServer(Settings(log_requests=False)) as platform:  # the platform of this test: a mock
+        url = platform.url
+        secrets = {"PLATFORM_USERNAME": "demo", "PLATFORM_PASSWORD": "demo-password"}
+        result = _bash(script.replace(STAGING, url), tmp_path, CONTRACT_EXAMPLES="3", **secrets)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"PASS: {url} keeps the contract" in result.stdout
+    for report in ["contract.xml", "contract.json", "contract.html"]:
+        written = (tmp_path / "reports" / report).read_text(encoding="utf-8")
+        assert "demo-password" not in written, report
     assert "demo-password" not in result.stdout + result.stderr
 
 
