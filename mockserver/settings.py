@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from .core.faults import framing_problem
-from .core.schemas import first_error
 from .data import fixture_path
+from .schemas import first_error
 
 __all__ = ["DEFAULT_READ_TIMEOUT", "ENV_PREFIX", "ConfigError", "Settings", "load_settings"]
 

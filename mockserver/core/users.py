@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from ..data import load_json
+from ..schemas import first_error
 from .errors import OAuthError
-from .schemas import first_error
 from .shared import SharedState
 
 __all__ = ["MAX_ADDED_USERS", "User", "UserDirectory", "fake_users", "load_users"]

@@ -8,9 +8,9 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from ...core.errors import OAuthError
-from ...core.schemas import first_error
 from ...core.tokens import TokenClaims
 from ...core.users import User
+from ...schemas import first_error
 from ..access import guard_control_api, refuse_cross_site, refuse_foreign_host
 from ..body import is_json
 from ..current import state

@@ -7,7 +7,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError
 
-from ..data import fixture_path, load_json
+from .data import fixture_path, load_json
 
 __all__ = ["first_error"]
 
