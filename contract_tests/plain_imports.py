@@ -2,10 +2,9 @@
 
 pytest rewrites the asserts of every module of a distribution that registers a pytest plugin
 (schemathesis, hypothesis, faker and anyio all do), and reads each back from its own cache with
-`marshal.load` on an open file: thousands of small reads per module. In a run against the bundled
-mock that was a fifth of all the instructions (1.7 of 7.7 billion under callgrind; the
-interpreter's own loads of every other module, 0.2). The suite asserts nothing through their code:
-its checks raise their own errors. So a finder ahead of pytest's hands their submodules to
+`marshal.load` on an open file: thousands of small reads per module, a large share of a run
+against the bundled mock (bench/FINDINGS.md has the count). The suite asserts nothing through
+their code: its checks raise their own errors. So a finder ahead of pytest's hands their submodules to
 Python's path finder; a module imported before it was installed (a plugin pytest loaded at start)
 stays as it was, and one the path finder cannot find goes on to pytest's finder as before.
 

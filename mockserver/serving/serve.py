@@ -1,8 +1,8 @@
 """Serve a mock in the foreground until interrupted: granian workers by default, or werkzeug.
 
-granian was chosen by measurement (see bench/): on 2 cores it served a bare Flask endpoint about
-12 times faster than werkzeug's threaded server. Its workers are processes, so they share the
-mock's state through a store: a private directory unless --store names a Redis server.
+granian was chosen by measurement against werkzeug's threaded server (bench/FINDINGS.md). Its
+workers are processes, so they share the mock's state through a store: a private directory unless
+--store names a Redis server.
 
 Either server claims its port first (ports.py): a busy port, a second mock's included, stops the
 start with one line. Both close a connection whose client is silent for --read-timeout seconds
