@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.core.shared import SharedState, initial_document
+from mockserver.core.shared import SharedDocument, initial_document
 from mockserver.store.file import FileBackend, UnsafeStateDirectory
 
 from .processes import free_port
@@ -83,7 +83,7 @@ def test_a_directory_swapped_in_after_start_is_never_used(tmp_path: Path) -> Non
     store_path = tmp_path / "state"
     store = backend(store_path)
     try:
-        shared = SharedState(store)
+        shared = SharedDocument(store)
         key = shared.view().key
         store_path.rename(tmp_path / "moved")
         store_path.mkdir(mode=0o700)

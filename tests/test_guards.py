@@ -11,7 +11,7 @@ from flask import Flask
 from mockserver import ManualClock, MockServer, OAuthError, Settings
 from mockserver.core import lockout
 from mockserver.core.lockout import Lockout, failure_key
-from mockserver.core.shared import SharedState, initial_document
+from mockserver.core.shared import SharedDocument, initial_document
 from mockserver.store.memory import MemoryBackend
 
 from .conftest import DEMO, login
@@ -93,7 +93,7 @@ def test_the_lockout_forgets_stale_usernames_and_never_a_live_one(monkeypatch: p
     """A spray of wrong logins under new names must not grow the state every request copies."""
     monkeypatch.setattr(lockout, "MAX_TRACKED_USERNAMES", 5)
     clock = ManualClock()
-    shared = SharedState(MemoryBackend(initial_document, journal_size=10))
+    shared = SharedDocument(MemoryBackend(initial_document, journal_size=10))
     guard = Lockout(shared, clock, after=2, seconds=60)
     guard.failed("demo")
     guard.failed("demo")

@@ -9,14 +9,14 @@ import pytest
 
 from mockserver import ManualClock, OAuthError
 from mockserver.core import tokens
-from mockserver.core.shared import FORMAT, SharedState, initial_document
+from mockserver.core.shared import FORMAT, SharedDocument, initial_document
 from mockserver.core.tokens import TokenAuthority, TokenProblem, TokenRejected, token_key
 from mockserver.store.memory import MemoryBackend
 
 
 @pytest.fixture
-def shared() -> SharedState:
-    return SharedState(MemoryBackend(initial_document, journal_size=10))
+def shared() -> SharedDocument:
+    return SharedDocument(MemoryBackend(initial_document, journal_size=10))
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def authority(clock: ManualClock, shared: SharedState) -> TokenAuthority:
+def authority(clock: ManualClock, shared: SharedDocument) -> TokenAuthority:
     return TokenAuthority(clock, ttl=60, shared=shared)
 
 
@@ -76,7 +76,7 @@ def test_only_the_exact_issued_string_is_accepted(authority: TokenAuthority) -> 
 
 
 def test_a_new_signing_key_makes_every_earlier_token_unknown(
-    authority: TokenAuthority, shared: SharedState
+    authority: TokenAuthority, shared: SharedDocument
 ) -> None:
     token = authority.issue("demo").access_token
     shared.reset()
@@ -99,7 +99,7 @@ def test_one_token_or_all_of_a_users_tokens_are_revoked(
     authority.authenticate(authority.issue("demo").access_token)
 
 
-def test_revocations_are_kept_as_hashes(authority: TokenAuthority, shared: SharedState) -> None:
+def test_revocations_are_kept_as_hashes(authority: TokenAuthority, shared: SharedDocument) -> None:
     token = authority.issue("demo").access_token
     authority.revoke(token)
     assert token not in repr(shared.backend.load())
@@ -107,7 +107,7 @@ def test_revocations_are_kept_as_hashes(authority: TokenAuthority, shared: Share
 
 
 def test_revocations_past_the_cap_are_refused_and_none_is_forgotten(
-    authority: TokenAuthority, shared: SharedState, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+    authority: TokenAuthority, shared: SharedDocument, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A forgotten revocation would revive its token once the clock is set back: 409 instead."""
     monkeypatch.setattr(tokens, "MAX_REVOKED_TOKENS", 3)
@@ -155,7 +155,7 @@ def test_a_store_left_by_another_format_is_replaced_at_start() -> None:
     older = {"clock_offset": 5.0, "key": "00" * 32, "revoked_tokens": {}, "revoked_users": {"demo": 1.5}}
     backend = MemoryBackend(lambda: dict(older), journal_size=10)
     backend.append_journal({"path": "/me"}, 100)
-    shared = SharedState(backend)
+    shared = SharedDocument(backend)
     assert shared.view().revoked_users == {}
     assert shared.view().clock_offset == 0.0
     assert backend.load()[1]["format"] == FORMAT

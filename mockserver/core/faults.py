@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from .errors import OAuthError
-from .shared import SharedState, Snapshot
+from .shared import SharedDocument, Snapshot
 
 __all__ = ["FRAMING_HEADERS", "MAX_FAULTS", "Fault", "FaultBook", "framing_problem"]
 
@@ -102,7 +102,7 @@ def _differs(value: object, default: object) -> bool:
 
 
 class FaultBook:
-    def __init__(self, shared: SharedState) -> None:
+    def __init__(self, shared: SharedDocument) -> None:
         self._shared = shared
         self._parsed: tuple[int, tuple[Fault, ...], bool] = (-1, (), False)  # by the document's generation
 

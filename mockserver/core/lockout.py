@@ -18,7 +18,7 @@ import math
 
 from .clock import Clock
 from .errors import OAuthError
-from .shared import SharedState
+from .shared import SharedDocument
 
 __all__ = ["MAX_TRACKED_USERNAMES", "Lockout", "failure_key"]
 
@@ -34,7 +34,7 @@ def failure_key(username: str) -> str:
 class Lockout:
     """Counts wrong passwords per username (known or not, so it does not reveal which exist)."""
 
-    def __init__(self, shared: SharedState, clock: Clock, after: int, seconds: int) -> None:
+    def __init__(self, shared: SharedDocument, clock: Clock, after: int, seconds: int) -> None:
         self._shared = shared
         self._clock = clock
         self._after = after

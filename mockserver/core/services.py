@@ -10,7 +10,7 @@ from .clock import Clock, ShiftedClock
 from .faults import FaultBook
 from .journal import Journal
 from .lockout import Lockout
-from .shared import SharedOffset, SharedState, initial_document
+from .shared import SharedDocument, SharedOffset, initial_document
 from .state import MockState
 from .tokens import TokenAuthority
 from .users import User, UserDirectory, fake_users, load_users
@@ -21,7 +21,7 @@ __all__ = ["build_state"]
 def build_state(settings: Settings, clock: Clock | None = None) -> MockState:
     initial = _initial_with(settings)
     backend = open_backend(settings.store, initial, settings.journal_size, settings.journal_bytes)
-    shared = SharedState(backend, initial)
+    shared = SharedDocument(backend, initial)
     clock = clock or ShiftedClock(SharedOffset(shared))
     return MockState(
         settings=settings,

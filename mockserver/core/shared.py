@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from ..store import Backend, Document
 
-__all__ = ["SharedState", "Snapshot", "initial_document"]
+__all__ = ["SharedDocument", "Snapshot", "initial_document"]
 
 T = TypeVar("T")
 FORMAT = 2  # the document's shape; a store holding another (an older mock's Redis) is reset at start
@@ -62,7 +62,10 @@ class Snapshot:
         )
 
 
-class SharedState:
+class SharedDocument:
+    """The one document every worker of a mock shares (tokens' key, revocations, users, faults,
+    lockout counts) in its store: read as immutable snapshots, changed only through `update`."""
+
     def __init__(self, backend: Backend, initial: Callable[[], Document] = initial_document) -> None:
         self.backend = backend
         self._initial = initial
@@ -100,7 +103,7 @@ class SharedState:
 class SharedOffset:
     """The clock offset as a cell of the shared document, for ShiftedClock."""
 
-    def __init__(self, shared: SharedState) -> None:
+    def __init__(self, shared: SharedDocument) -> None:
         self._shared = shared
 
     def get(self) -> float:

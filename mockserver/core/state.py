@@ -9,7 +9,7 @@ from .clock import Clock
 from .faults import FaultBook
 from .journal import Journal
 from .lockout import Lockout
-from .shared import SharedState
+from .shared import SharedDocument
 from .tokens import TokenAuthority
 from .users import UserDirectory
 
@@ -22,7 +22,7 @@ EXTENSION_KEY = "mockserver"
 class MockState:
     settings: Settings
     clock: Clock
-    shared: SharedState
+    shared: SharedDocument
     tokens: TokenAuthority
     users: UserDirectory
     journal: Journal

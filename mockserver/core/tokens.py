@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from .clock import Clock
 from .errors import OAuthError
 from .redaction import redact_token
-from .shared import SharedState
+from .shared import SharedDocument
 
 __all__ = [
     "MAX_REVOKED_TOKENS",
@@ -104,7 +104,7 @@ def issued_record(issued: IssuedToken) -> dict[str, str | float | int]:
 
 
 class TokenAuthority:
-    def __init__(self, clock: Clock, ttl: int, shared: SharedState) -> None:
+    def __init__(self, clock: Clock, ttl: int, shared: SharedDocument) -> None:
         self._clock = clock
         self._ttl = ttl
         self._shared = shared

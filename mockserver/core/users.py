@@ -13,7 +13,7 @@ from typing import Any
 from ..data import load_json
 from ..schemas import first_error
 from .errors import OAuthError
-from .shared import SharedState
+from .shared import SharedDocument
 
 __all__ = ["MAX_ADDED_USERS", "User", "UserDirectory", "fake_users", "load_users"]
 
@@ -80,7 +80,7 @@ class User:
 class UserDirectory:
     """The users from files, overlaid by users added at run time (shared by every worker)."""
 
-    def __init__(self, base: Iterable[User], shared: SharedState) -> None:
+    def __init__(self, base: Iterable[User], shared: SharedDocument) -> None:
         self._base = {user.username: user for user in base}
         self._shared = shared
         self._overlay_generation = -1
