@@ -7,7 +7,10 @@ is started here, on a free loopback port, with the demo user, or with the settin
 platform gets `check`'s pre-flight (contract_tests/preflight.py): credentials it refuses, a wrong
 token path or protected path, or no answer is one line, the same as `check` prints. Exit status:
 0 the same, 1 drift, 2 no comparison (bad settings, a settings mistake, unreachable platform).
-`--json`, `--junitxml` and `--html` keep the comparison (or the no-comparison line) as files.
+Drift is a `contract` or `rfc` difference (severity.py; `--fail-on` moves the bar) that no
+`--ignore` or `--baseline` accepts (gate.py); cosmetic ones are listed apart. `--json`, `--junitxml`
+and `--html` keep the comparison (or the no-comparison line) as files, each difference with its
+severity. `--write-mock-config FILE` writes the mock settings that mirror the platform (mirror.py).
 """
 
 from __future__ import annotations
@@ -49,6 +52,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="/me",
         help="the mock's counterpart of --protected-path (default /me)",
     )
+    add(
+        "--write-mock-config",
+        type=Path,
+        metavar="FILE",
+        help="write the mock settings (TOML) that make the mock answer like the platform",
+    )
+    from .gate import add_gate_arguments
+
+    add_gate_arguments(parser)
     add_report_arguments(parser)
 
 
@@ -94,6 +106,7 @@ def _compare(settings: ContractSettings, args: argparse.Namespace, out: IO[str])
     from mockserver import MockServer, load_settings
 
     from .drift import compare_facts, render_drift
+    from .gate import gate_from, write_baseline
     from .observe import PROBES
 
     base_url, username, password, path = (
@@ -104,6 +117,7 @@ def _compare(settings: ContractSettings, args: argparse.Namespace, out: IO[str])
     )
     if base_url is None or username is None or password is None or path is None:
         raise ValueError("compare needs a platform: --base-url or CONTRACT_BASE_URL, with its credentials")
+    gate = gate_from(args, [probe.name for probe in PROBES])  # a mistake in it: before any request
     problem = preflight_problem(settings)  # the same pre-flight as `check`: they agree on every mistake
     if problem is not None:
         raise ValueError(problem)
@@ -119,12 +133,57 @@ def _compare(settings: ContractSettings, args: argparse.Namespace, out: IO[str])
             platform.client.close()
     for probe in PROBES:  # the probes' names are our words: a password `password` does not mask them
         keep(probe.name)
-    compared = compare_facts(mock_seen, platform_seen)
+    compared = gate.apply(compare_facts(mock_seen, platform_seen, gate.fail_on), redact)
+    if args.write_baseline is not None:
+        compared = write_baseline(args.write_baseline, compared, redact)
+    if args.write_mock_config is not None:
+        _mirror(args.write_mock_config, settings, platform_seen, (base_url, args.mock_protected_path), out)
     found = [item for item in compared if not item.same]
     out.write(redact(render_drift(found, len(PROBES), base_url)) + "\n")
-    status = 1 if found else 0
+    status = 1 if any(item.fails for item in found) else 0
     _write_reports(args, base_url, status, compared)
     return status
+
+
+def _mirror(
+    path: Path,
+    settings: ContractSettings,
+    platform_seen: dict[str, dict[str, str]],
+    where: tuple[str, str],
+    out: IO[str],
+) -> None:
+    """Write the mirroring config, probe the mock started from it, and say what it cannot mirror."""
+    from contract_tests.redaction import Secret, redact
+    from mockserver import MockServer, load_settings
+
+    from .drift import compare_facts
+    from .json_report import public_target
+    from .mirror import (
+        append_not_mirrored,
+        mirror_settings,
+        not_mirrored,
+        render_not_mirrored,
+        toml_value,
+        write_mock_config,
+    )
+    from .text import printable
+
+    base_url, protected_path = where  # the platform's URL, the mock's protected path
+    chosen = mirror_settings(platform_seen)
+    write_mock_config(path, chosen, public_target(base_url))
+    mirrored = load_settings(config_file=path, overrides={"log_requests": False})
+    with MockServer(mirrored) as mock:
+        mock_user = (Secret(MOCK_USER[0]), Secret(MOCK_USER[1]))
+        side = _side(settings, mock.url, MOCK_LOGIN_PATH, mock_user, protected_path)
+        try:
+            seen = observations(side)
+        finally:
+            side.client.close()
+    lines = render_not_mirrored(not_mirrored(compare_facts(seen, platform_seen)), redact)
+    append_not_mirrored(path, lines)
+    written = ", ".join(f"{name} = {toml_value(value)}" for name, value in chosen.items()) or "none"
+    out.write(printable(redact(f"mock config written to {path}: {written}")) + "\n")
+    out.write(f"not mirrored ({len(lines)}):\n" + "".join(f"  {line}\n" for line in lines) + "\n")
 
 
 def _write_reports(
@@ -164,14 +223,20 @@ def _cases(compared: list[Difference]) -> list[Case]:
     for name in probe_names(compared):
         aspects = [item for item in compared if item.probe == name]
         lines = [
-            f"{item.fact}: mock {item.mock} | platform {item.platform}"
-            + (f" ({item.kind}{': ' + item.why if item.why else ''})" if not item.same else "")
-            for item in aspects
+            f"{item.fact}: mock {item.mock} | platform {item.platform}{_judged(item)}" for item in aspects
         ]
-        differing = [item.fact for item in aspects if not item.same]
-        failure = f"{len(differing)} differences: {', '.join(differing)}" if differing else None
+        failing = [item.fact for item in aspects if item.fails]
+        failure = f"{len(failing)} differences that fail: {', '.join(failing)}" if failing else None
         cases.append(Case("compare", name, "\n".join(lines), failure=failure))
     return cases
+
+
+def _judged(item: Difference) -> str:
+    """` (severity, kind: why[, accepted: ...])` of a difference; nothing for a fact both share."""
+    if item.same:
+        return ""
+    said = f"{item.severity}, {item.kind}" + (f": {item.why}" if item.why else "")
+    return f" ({said}{'; accepted: ' + item.accepted if item.accepted else ''})"
 
 
 def _stopped_case(line: str) -> Case:

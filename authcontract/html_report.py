@@ -100,11 +100,14 @@ def render_drift_html(
     rows = []
     for item in compared:
         kind = "same" if item.same else f"{item.kind}: {item.why}" if item.why else str(item.kind)
+        kind += f"; accepted: {item.accepted}" if item.accepted else ""
+        level = "" if item.same else f"{item.severity}: {item.clause}"
+        mark = "failed" if item.fails else "passed" if item.same else "warned"
         rows.append(
             f'<tr class="{"same" if item.same else "differs"}"><td>{clean(item.probe)}</td>'
             f"<td>{clean(item.fact)}</td><td>{clean(item.mock)}</td><td>{clean(item.platform)}</td>"
-            f'<td class="{"passed" if item.same else "failed"}">{clean(kind)}</td></tr>'
+            f'<td class="{mark}">{clean(kind)}</td><td>{clean(level)}</td></tr>'
         )
-    head = ("Probe", "Aspect", "Mock", "Platform", "Compared")
-    passed = not any(not item.same for item in compared) and bool(compared)
+    head = ("Probe", "Aspect", "Mock", "Platform", "Compared", "Level")
+    passed = not any(item.fails for item in compared) and bool(compared)
     return _page("Mock and platform compared", clean(target), clean(verdict), passed, head, "\n".join(rows))

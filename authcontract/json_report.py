@@ -18,6 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 from . import __version__
 from .drift import Difference, probe_names, summary_line
 from .results import Summary
+from .severity import TIERS as SEVERITIES
 from .table import LABELS
 from .text import printable
 
@@ -93,6 +94,10 @@ def drift_document(compared: list[Difference], target: str, exit_status: int) ->
                         "same": item.same,
                         "difference": item.kind,
                         "why": item.why,
+                        "severity": None if item.same else item.severity,
+                        "clause": None if item.same else item.clause,
+                        "fails": item.fails and not item.same,
+                        "accepted": item.accepted or None,
                     }
                     for item in aspects
                 ],
@@ -103,9 +108,12 @@ def drift_document(compared: list[Difference], target: str, exit_status: int) ->
         "probes": len(probes),
         "differing_probes": sum(not probe["same"] for probe in probes),
         "differences": len(found),
+        "failing": sum(item.fails for item in found),
+        "accepted": sum(bool(item.accepted) for item in found),
+        **{tier: sum(item.severity == tier and not item.accepted for item in found) for tier in SEVERITIES},
     }
     line = summary_line(found, len(probes))
-    verdict = {"result": "drift" if found else "same", "line": line, "counts": counts}
+    verdict = {"result": "drift" if counts["failing"] else "same", "line": line, "counts": counts}
     return {
         **_head("compare", target, exit_status),
         "mock": "the bundled mock",

@@ -1,14 +1,17 @@
 """The probes `compare` sends, and what it notes of each answer: the facts two platforms should share.
 
 A fact is a short string: the status, a header reduced to what the contract cares about (media
-type, cache directives, the challenge's scheme, parameter names and error code), each JSON body
-member's type, the values that are codes (`error`, `token_type`, as spelled), and a numeric
-`expires_in` (drift.py judges its range). Values that legitimately differ (tokens, realms,
+type, cache directives, the challenge's scheme and error code), the challenge's other parameter
+names and its realm (apart: they are optional, and the realm is what a mirrored mock needs), each
+JSON body member's type, the values that are codes (`error`, `token_type`, as spelled), and
+`expires_in` as sent: a number (drift.py judges its range) or, for anything else, its JSON text
+(a string "3600" is shown as the string it is). Values that legitimately differ (tokens,
 descriptions, dates) are reduced to their type or their presence.
 """
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +33,8 @@ __all__ = ["PROBES", "Probe", "Side", "observe"]
 
 ABSENT = "(absent)"
 CODE_FIELDS = ("error", "token_type")
+CHALLENGE_PARAMS, CHALLENGE_REALM = "challenge params", "challenge realm"
+SHOWN_LENGTH = 120  # a realm or an odd expires_in longer than this is cut, with an ellipsis
 HEADERS = ("Content-Type", "Cache-Control", "Pragma", "WWW-Authenticate", "Allow", "Retry-After")
 
 
@@ -86,10 +91,23 @@ def _header_fact(name: str, value: str) -> str:
     if name in ("Cache-Control", "Pragma", "Allow"):
         return ", ".join(sorted(cache_directives(value)))
     if name == "WWW-Authenticate":
-        params = challenge_params(value)
-        shown = [f'{k}="{v}"' if k == "error" else k for k, v in sorted(params.items())]
-        return f"{' '.join(challenge_schemes(value)).title()} ({', '.join(shown)})".replace(" ()", "")
+        error = challenge_params(value).get("error")
+        shown = f' (error="{error}")' if error is not None else ""
+        return f"{' '.join(challenge_schemes(value)).title()}{shown}"
     return "present"
+
+
+def _challenge_facts(value: str) -> dict[str, str]:
+    """The optional parameters of a challenge by name, and its realm as sent."""
+    params = challenge_params(value)
+    facts = {CHALLENGE_PARAMS: ", ".join(sorted(name for name in params if name != "error")) or "none"}
+    if "realm" in params:
+        facts[CHALLENGE_REALM] = _cut(params["realm"])
+    return facts
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 1] + "…"
 
 
 def _type_of(value: Any) -> str:
@@ -104,15 +122,26 @@ def observe(response: requests.Response | None, body_fields: bool = True) -> dic
     for name in HEADERS:
         value = response.headers.get(name)
         facts[f"header {name}"] = ABSENT if value is None else _header_fact(name, value)
+    challenge = response.headers.get("WWW-Authenticate")
+    if challenge is not None:
+        facts.update(_challenge_facts(challenge))
     body = json_body(response)
     if body_fields and isinstance(body, dict):
         facts.update({f"body.{key}": _value_fact(key, value) for key, value in body.items()})
-        lifetime = body.get("expires_in")
-        if isinstance(lifetime, int | float) and not isinstance(lifetime, bool):
-            facts[EXPIRES_IN] = f"{lifetime:g}"
+        if "expires_in" in body:
+            facts[EXPIRES_IN] = _lifetime(body["expires_in"])
     else:
         facts["body"] = "empty" if not response.content else "not JSON" if body is MISSING else "JSON"
     return facts
+
+
+def _lifetime(value: Any) -> str:
+    """A number of seconds as a number (`3600`); anything else as its JSON text (`"3600"`, `null`)."""
+    if isinstance(value, int) and not isinstance(value, bool):  # every digit: 86400, not 8.64e+04
+        return _cut(str(value))
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return _cut(json.dumps(value, ensure_ascii=False))
 
 
 def _value_fact(key: str, value: Any) -> str:

@@ -31,16 +31,23 @@ def use_platform(monkeypatch: pytest.MonkeyPatch, username: str, password: str) 
     monkeypatch.setenv("CONTRACT_PROTECTED_PATH", "/me")
 
 
-def rows(out: str) -> dict[tuple[str, str], tuple[str, str]]:
-    """{(probe, fact): (mock, platform)} from the table; a blank probe cell repeats the one above."""
+def levels(out: str) -> dict[tuple[str, str], tuple[str, str, str]]:
+    """{(probe, fact): (level, mock, platform)} from the table's rows, whichever group they are in;
+    a blank probe cell repeats the one above."""
     found, probe = {}, ""
-    for line in out.splitlines()[4:]:
-        if not line.strip() or line.startswith(("SAME", "DRIFT", "(no")):
-            continue
-        probe = line[:32].strip() or probe
-        fact, mock, platform = line[34:58].strip(), line[60:108].strip(), line[110:].strip()
-        found[(probe, fact)] = (mock, platform)
+    for line in out.splitlines():
+        level = line[:8].strip()
+        if level not in ("contract", "rfc", "cosmetic"):
+            continue  # the headings, an explaining line (└), the summary
+        probe = line[10:42].strip() or probe
+        fact, mock, platform = line[44:68].strip(), line[70:118].strip(), line[120:].strip()
+        found[(probe, fact)] = (level, mock, platform)
     return found
+
+
+def rows(out: str) -> dict[tuple[str, str], tuple[str, str]]:
+    """{(probe, fact): (mock, platform)} from the table."""
+    return {key: (mock, platform) for key, (_, mock, platform) in levels(out).items()}
 
 
 def test_the_mock_against_itself_is_the_same(
@@ -83,7 +90,7 @@ def test_a_breaching_platform_differs_where_it_breaches_and_nothing_secret_is_sh
     assert found[("login", "header Cache-Control")] == ("no-store", "(absent)")
     assert found[("login", "body.password")] == ("(absent)", "string")
     assert found[("login", "body.scope")] == ("string", "(absent)")
-    assert found[("protected, no Authorization", "header WWW-Authenticate")] == ("Bearer (realm)", "(absent)")
+    assert found[("protected, no Authorization", "header WWW-Authenticate")] == ("Bearer", "(absent)")
     assert found[("protected, malformed token", "status")] == ("400", "401")
     assert found[("protected, malformed token", "body.error")] == (
         'string "invalid_request"',
@@ -244,24 +251,31 @@ def test_the_three_reports_are_written_valid_and_redacted(
     assert "login" in differing
     cache = aspects(document)[("login", "header Cache-Control")]
     assert (cache["mock"], cache["platform"], cache["difference"]) == ("no-store", "(absent)", "presence")
+    assert (cache["severity"], cache["fails"], cache["accepted"]) == ("rfc", True, None)
+    assert cache["clause"].startswith("RFC 6749 §5.1")
     assert document["verdict"]["counts"]["differing_probes"] == len(differing)
+    failing = [
+        probe["probe"] for probe in document["probes"] if any(item["fails"] for item in probe["aspects"])
+    ]
+    assert "login" in failing
+    assert set(failing) < set(differing)  # some probes differ only cosmetically: they pass
 
     suite = ElementTree.parse(junit_file).getroot().find("testsuite")  # noqa: S314 - written above
     assert suite is not None
     cases = suite.findall("testcase")
-    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == (
-        "11",
-        str(len(differing)),
-        "0",
-    )
-    assert [case.get("name") for case in cases if case.find("failure") is not None] == differing
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("11", str(len(failing)), "0")
+    assert [case.get("name") for case in cases if case.find("failure") is not None] == failing
     login_failure = cases[0].find("failure")
     assert login_failure is not None
-    assert "header Cache-Control: mock no-store | platform (absent) (presence)" in (login_failure.text or "")
+    assert "header Cache-Control: mock no-store | platform (absent) (rfc, presence)" in (
+        login_failure.text or ""
+    )
 
     page = html_file.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>")
     assert page.count('<tr class="differs">') == document["verdict"]["counts"]["differences"]
+    assert page.count('<td class="failed">') == document["verdict"]["counts"]["failing"]
+    assert "<td>rfc: RFC 6749 §5.1" in page
     assert "src=" not in page
     assert "href=" not in page
     assert "<script" not in page
