@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from authcontract.cli import main
 from authcontract.drift import compare_facts
 from authcontract.mirror import mirror_settings, not_mirrored
 from mockserver import load_settings
 
+from .hostile import Hostile, hostile_platform
 from .legit_platforms import Legit
 from .test_compare import aspects
 from .test_compare_gate import compare, cosmetic_only
@@ -137,3 +139,27 @@ def test_the_config_file_holds_nothing_the_platform_could_use_to_break_it(
     written = tomllib.loads(config.read_text(encoding="utf-8"))["mockserver"]
     assert "realm" not in written
     assert "port" not in written
+
+
+def test_a_hostile_platforms_words_reach_the_config_and_the_terminal_escaped(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """ESC, BEL, U+202E, U+2028 and a lone surrogate in its error codes: the not-mirrored lines show
+    them as escapes, and the file stays TOML that the mock reads."""
+    platform = Hostile()
+    for name, value in platform.env("").items():
+        monkeypatch.setenv(name, value)
+    config = tmp_path / "mock.toml"
+    with hostile_platform(platform) as url:
+        status = main(["compare", "--base-url", url, "--write-mock-config", str(config)])
+    out = capsys.readouterr().out
+    assert status == 1
+    text = config.read_text(encoding="utf-8")
+    for raw in ("\x1b", "\x07", "\u202e", "\u2028", "\r"):
+        assert raw not in out
+        assert raw not in text
+    assert "invalid_token\\u202e\\x1b[2J" in text
+    assert any("\\x1b[2J" in line for line in not_mirrored_lines(out))
+    tomllib.loads(text)
+    load_settings(config_file=config)
+    assert platform.password not in out + text
