@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -23,6 +24,10 @@ hypothesis_settings.register_profile(
     "fuzz", max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 hypothesis_settings.load_profile("default")
+
+# The commands these tests start wrap their tables to COLUMNS; whoever runs the tests (a terminal, a
+# CI runner, an xdist worker) must not decide where a title breaks. Tests of wrapping set their own.
+os.environ["COLUMNS"] = "200"
 
 
 def pytest_assertrepr_compare(op: str, left: object, right: object) -> list[str] | None:
