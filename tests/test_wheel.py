@@ -19,7 +19,7 @@ from .venvs import Venv, build_wheel
 HEAVY = {"schemathesis", "hypothesis", "granian", "redis", "graphql-core", "rich", "anyio"}
 # the plain install: the mock in a thread and the pytest plugin (names as pip freeze spells them)
 PLAIN = {
-    "attrs", "blinker", "certifi", "charset-normalizer", "click", "faker", "flask", "idna", "itsdangerous",
+    "attrs", "blinker", "certifi", "charset-normalizer", "click", "flask", "idna", "itsdangerous",
     "jinja2", "jsonschema", "jsonschema-specifications", "markupsafe", "pyyaml", "referencing",
     "requests", "rpds-py", "typing-extensions", "urllib3", "werkzeug",
 }  # fmt: skip
@@ -47,9 +47,12 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_a_plain_install_requires_nothing_heavy(wheel: Path) -> None:
     needs = requirements(wheel)
-    assert needs[None] == {"flask", "werkzeug", "requests", "faker", "jsonschema", "pyyaml"}
+    assert needs[None] == {"flask", "werkzeug", "requests", "jsonschema", "pyyaml"}
+    assert needs["fake"] == {"faker"}  # faker registers a pytest plugin: never in a plain install
     assert {"schemathesis", "hypothesis", "pytest"} <= needs["suite"]
-    assert needs["serve"] == {"granian"}
+    assert "faker" not in needs["suite"] | needs["load"]  # the bundled mock serves pre-rendered routes
+    assert needs["serve"] == {"granian", "faker"}  # authcontract[fake], for a served --fake-users
+    assert "faker" in needs["all"] & needs["dev"]
     assert needs["redis"] == {"redis"}
     assert needs["tls"] == {"trustme"}
 
@@ -84,6 +87,21 @@ def test_the_plugin_serves_a_mock(auth_mock, auth_token):
     auth_mock.advance(3601)
     me = requests.get(auth_mock.url_for("/me"), headers={"Authorization": f"Bearer {auth_token}"}, timeout=5)
     assert me.status_code == 401
+
+
+def test_the_bundled_routes_are_served_without_faker(auth_mock, auth_token):
+    accounts = requests.get(
+        auth_mock.url_for("/accounts"), headers={"Authorization": f"Bearer {auth_token}"}, timeout=5
+    )
+    assert accounts.status_code == 200
+    assert len(accounts.json()["accounts"]) == 3
+"""
+
+
+PYTEST11_ENTRY_POINTS = """
+from importlib.metadata import entry_points
+for point in sorted(entry_points(group="pytest11"), key=lambda point: point.name):
+    print(f"{point.name}={point.value}")
 """
 
 
@@ -111,11 +129,16 @@ def test_the_wheel_in_a_clean_venv(wheel: Path, tmp_path: Path) -> None:
     (project / "test_downstream.py").write_text(textwrap.dedent(DOWNSTREAM_TEST))
     result = venv.run(venv.python, "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 passed" in result.stdout
+    assert "2 passed" in result.stdout
     plugins = venv.run(venv.python, "-m", "pytest", "--co", "-q", "-p", "no:cacheprovider", "-v", cwd=project)
     plugin_line = next(line for line in plugins.stdout.splitlines() if line.startswith("plugins:"))
     assert "authcontract" in plugin_line
-    assert not any(name in plugin_line for name in ("schemathesis", "hypothesis", "anyio")), plugin_line
+    assert not any(name in plugin_line.lower() for name in ("schemathesis", "hypothesis", "anyio", "faker"))
+    # no pytest plugin but the project's own is registered: none loads at the user's every pytest start
+    registered = venv.run(venv.python, "-c", PYTEST11_ENTRY_POINTS, cwd=project)
+    assert registered.returncode == 0, registered.stderr
+    assert registered.stdout.split() == ["authcontract=mockserver.pytest_plugin"], registered.stdout
+    assert venv.run(venv.python, "-c", "import faker", cwd=project).returncode != 0
 
     missing = venv.run(venv.path / "bin" / "authcontract", "check", cwd=project)
     assert missing.returncode == 2  # with pytest but not schemathesis
