@@ -34,6 +34,7 @@ class Case:
     app: WSGIApp
     environ: dict[str, Any]
     body: bytes
+    status: str = "200"  # the answer expected: anything else is a broken measurement
 
     def call(self) -> bytes:
         """One request as granian makes it: a fresh environ, the answer read to its end."""
@@ -42,14 +43,15 @@ class Case:
         answer = self.app(environ, lambda status, headers, exc_info=None: statuses.append(status))
         data = b"".join(answer)
         getattr(answer, "close", lambda: None)()
-        if not statuses[0].startswith("200"):
+        if not statuses[0].startswith(self.status):
             raise RuntimeError(f"{self.name}: answered {statuses[0]}: {data[:200]!r}")
         return data
 
 
 def cases(store: Path, *, logged: bool = False) -> list[Case]:
-    """(a) POST /authorization and (b) GET /me on the quiet mock with a file store, (c) the bare app;
-    with `logged`, also both as `make run` serves them, their log line set up as a served mock's."""
+    """(a) POST /authorization, (b) GET /me and (b') GET /me refused (an unknown token: 401 with its
+    challenge) on the quiet mock with a file store, (c) the bare app; with `logged`, also (a) and (b)
+    as `make run` serves them, their log line set up as a served mock's."""
     from mockserver.app import create_app
     from mockserver.settings import Settings
 
@@ -59,6 +61,8 @@ def cases(store: Path, *, logged: bool = False) -> list[Case]:
     token = json.loads(login.call())["access_token"]
     bearer = {"Authorization": f"Bearer {token}"}
     found = [login, _case("me", mock, "/me", "GET", bearer)]
+    unknown = {"Authorization": "Bearer " + "x" * len(token)}
+    found.append(_case("me-refused", mock, "/me", "GET", unknown, status="401"))
     found.append(_case("bare", bare_app.create_app(), bare_app.PATH, "GET"))
     if logged:
         from mockserver.serving import request_log
@@ -136,12 +140,18 @@ _REQUEST = "Case.call (bench/hotpath.py)"
 
 
 def _case(
-    name: str, app: Any, path: str, method: str, headers: dict[str, str] | None = None, body: bytes = b""
+    name: str,
+    app: Any,
+    path: str,
+    method: str,
+    headers: dict[str, str] | None = None,
+    body: bytes = b"",
+    status: str = "200",
 ) -> Case:
     builder = EnvironBuilder(path=path, method=method, headers=headers, data=body or None)
     builder.base_url = "http://127.0.0.1:8080"
     environ = builder.get_environ()
-    return Case(name, app, environ, environ["wsgi.input"].read())
+    return Case(name, app, environ, environ["wsgi.input"].read(), status)
 
 
 def _walk(frame: Any, seen: frozenset[str], inclusive: Counter[str], self_by_file: Counter[str]) -> None:

@@ -6,14 +6,14 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote_to_bytes
 
-from flask import Request
 from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Request
 
 from ..core.errors import OAuthError
 from .body import has_body, is_json
 from .json_input import parse_json_object
 
-__all__ = ["Credentials", "credentials_of_form", "read_credentials"]
+__all__ = ["Credentials", "read_credentials"]
 
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 _FIELDS = ("username", "password")
@@ -30,20 +30,12 @@ class Credentials:
 def read_credentials(request: Request) -> Credentials:
     """One value per parameter across body and query: RFC 6749 §3.1 forbids repeating one.
 
-    Takes the request object itself, not Flask's `request` proxy: every attribute read through
-    the proxy is a context lookup, and a login reads a dozen."""
+    Takes the request object itself, not Flask's `request` proxy."""
     sources = [_body_fields(request)]
     if request.environ.get("QUERY_STRING"):  # most logins have none: nothing to check or parse
         _require_utf8(request.query_string, "query string")
         sources.insert(0, request.args)
     return _credentials(sources)
-
-
-def credentials_of_form(body: bytes, fields: list[tuple[str, str]]) -> Credentials:
-    """The credentials of a urlencoded body and no query string, `fields` as `parse_urlencoded`
-    reads the body: what `read_credentials` decides for such a request, without a Request."""
-    _require_utf8(body, "body")
-    return _credentials([MultiDict(fields)])
 
 
 def _credentials(sources: list[MultiDict[str, object]]) -> Credentials:

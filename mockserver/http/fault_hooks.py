@@ -1,4 +1,4 @@
-"""Apply the fault that fires for a request, at the Flask edge; the rules live in faults.py."""
+"""Apply the fault that fires for a request, in the request pipeline; the rules live in faults.py."""
 
 from __future__ import annotations
 
@@ -8,16 +8,17 @@ import socket
 import struct
 import time
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from flask import Request, Response
+from flask import Response
+from werkzeug.wrappers import Request
 
 from ..core.faults import Fault, FaultBook
 
 if TYPE_CHECKING:
-    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
-__all__ = ["CONTROL_PREFIX", "ConnectionDropper", "alter_response", "inject_fault"]
+__all__ = ["CONTROL_PREFIX", "DROP_KEY", "alter_response", "drop_connection", "inject_fault"]
 
 CONTROL_PREFIX = "/_mock/"
 DROP_KEY = "mockserver.drop"
@@ -80,44 +81,28 @@ def _replacement(fault: Fault, request: Request) -> Response | None:
 
 
 def _dropped(how: str, request: Request) -> Response:
-    """Mark the request for ConnectionDropper; the journal records 444, nginx's "no response"."""
+    """Mark the request for `drop_connection`; the journal records 444, nginx's "no response"."""
     request.environ[DROP_KEY] = how
     return Response(status=NO_RESPONSE)
 
 
-class ConnectionDropper:
-    """WSGI middleware: answers a request marked by a drop fault by closing its connection.
+def drop_connection(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+    """Answer a request marked by a drop fault (`DROP_KEY`, after its journal entry) by closing
+    its connection.
 
     Under werkzeug, which hands the app its socket, "reset" sends a TCP reset and "empty" a
     plain close with no reply. granian gives no socket, so there the answer is cut off after its
-    first byte, which clients see as a broken connection too. With no drop fault in force, the
-    request goes straight through: holding its start_response costs every request.
+    first byte, which clients see as a broken connection too.
     """
-
-    def __init__(self, wsgi_app: WSGIApplication, faults: FaultBook) -> None:
-        self.wsgi_app = wsgi_app
-        self._faults = faults
-
-    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        if not self._faults.drops_in_force():
-            return self.wsgi_app(environ, start_response)
-        held: list[tuple[Any, ...]] = []
-        body = self.wsgi_app(environ, lambda *args: held.append(args))  # type: ignore[arg-type]
-        how = environ.get(DROP_KEY)
-        if how is None:
-            start_response(*held[0])
-            return body
-        if hasattr(body, "close"):
-            body.close()
-        sock: socket.socket | None = environ.get("werkzeug.socket")
-        if sock is None:
-            start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", "1024")])
-            return _cut_off()
-        if how == "reset":
-            _send_reset(sock)
-        else:
-            sock.shutdown(socket.SHUT_RDWR)
-        raise ConnectionAbortedError("fault: connection dropped")  # werkzeug writes nothing
+    sock: socket.socket | None = environ.get("werkzeug.socket")
+    if sock is None:
+        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", "1024")])
+        return _cut_off()
+    if environ[DROP_KEY] == "reset":
+        _send_reset(sock)
+    else:
+        sock.shutdown(socket.SHUT_RDWR)
+    raise ConnectionAbortedError("fault: connection dropped")  # werkzeug writes nothing
 
 
 def _send_reset(sock: socket.socket) -> None:

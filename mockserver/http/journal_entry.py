@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Request, Response
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Request, Response
 
 from ..core.errors import OAuthError
 from ..core.journal import JournalEntry, bounded_entry
@@ -15,7 +15,7 @@ from . import worker
 from .body import has_body, is_json
 from .json_input import parse_json_object
 
-__all__ = ["ISSUED_KEY", "entry_from", "entry_of", "remember_issued"]
+__all__ = ["ISSUED_KEY", "entry_for", "entry_from", "entry_of", "error_code", "remember_issued"]
 
 ISSUED_KEY = "mockserver.issued"  # the environ key under which a login leaves its token for the journal
 
@@ -29,10 +29,14 @@ def remember_issued(environ: dict[str, Any], issued: IssuedToken) -> None:
 
 
 def entry_from(request: Request, response: Response, now: float) -> JournalEntry:
-    fields = _body_fields(request)
+    """The entry of a request and the answer it got; the `error` code read from a JSON error body."""
     status = response.status_code
-    error = _error_code(response) if status >= 400 else None
-    return entry_of(request.environ, request.method, request.path, fields, status, now, error)
+    return entry_for(request, status, error_code(response) if status >= 400 else None, now)
+
+
+def entry_for(request: Request, status: int, error: str | None, now: float) -> JournalEntry:
+    """The entry of a request answered with `status` and, for a refusal, its `error` code."""
+    return entry_of(request.environ, request.method, request.path, _body_fields(request), status, now, error)
 
 
 def entry_of(
@@ -62,7 +66,7 @@ def entry_of(
     )
 
 
-def _error_code(response: Response) -> str | None:
+def error_code(response: Response) -> str | None:
     """The `error` of a JSON error body, as the client reads it; None for any other answer."""
     if not response.is_json or response.is_streamed:
         return None

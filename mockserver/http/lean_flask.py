@@ -14,7 +14,8 @@ from typing import Any
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from flask.sessions import NullSession, SessionInterface, SessionMixin
-from werkzeug.routing import MapAdapter
+from werkzeug.routing import Map, MapAdapter
+from werkzeug.wsgi import get_host
 
 from .lean_request import LeanRequest
 
@@ -95,7 +96,7 @@ class LeanFlask(Flask):
         super().__init__(*args, **kwargs)
         self._sync: dict[Callable[..., Any], Callable[..., Any]] = {}
         self._bound: dict[tuple[Any, ...], tuple[str, str, str | None, str]] = {}  # oldest first
-        self._binding = threading.Lock()  # for the cache's eviction, on Flask's path only
+        self._binding = threading.Lock()  # for the cache's eviction
 
     def create_url_adapter(self, request: Any) -> MapAdapter | None:
         """What werkzeug derives from the host, scheme and script name (lower case, IDNA, the
@@ -104,26 +105,49 @@ class LeanFlask(Flask):
         matching) takes Flask's way on every request; the cache keeps the newest bindings."""
         if request is None or self._binds_specially():
             return super().create_url_adapter(request)
+        return self.bind(self.url_map, request)
+
+    def bind(self, url_map: Map, request: Any) -> MapAdapter:
+        """`url_map` bound to `request` as Flask binds its own map to it (the host refused as
+        Flask refuses it: BadHost, SecurityError), from the cache of bindings where it can."""
+        if self._binds_specially():
+            return self._bind_as_flask(url_map, request)
         environ = request.environ
         key = _binding_key(environ)
         bound = self._bound.get(key)
         if bound is None:
-            adapter = super().create_url_adapter(request)  # BadHost and the like raise as before
-            if adapter is not None:
-                parts = (adapter.server_name, adapter.script_name, adapter.subdomain, adapter.url_scheme)
-                self._remember(key, parts)
+            adapter = self._bind_as_flask(url_map, request)  # BadHost and the like raise as before
+            parts = (adapter.server_name, adapter.script_name, adapter.subdomain, adapter.url_scheme)
+            self._remember(key, parts)
             return adapter
         path_info, query = environ.get("PATH_INFO"), environ.get("QUERY_STRING")
         return MapAdapter(
-            self.url_map,
+            url_map,
             *bound,
             _wsgi_text(path_info) if path_info is not None else "/",
             environ["REQUEST_METHOD"],
             _wsgi_text(query) if query is not None else None,
         )
 
+    def _bind_as_flask(self, url_map: Map, request: Any) -> MapAdapter:
+        """Flask's `create_url_adapter` (3.1), for its own map or another."""
+        if url_map is self.url_map:
+            adapter = super().create_url_adapter(request)
+            if adapter is None:  # Flask binds every request; None only outside one
+                raise RuntimeError("Flask bound no URL adapter to a request")
+            return adapter
+        if (trusted_hosts := self.config["TRUSTED_HOSTS"]) is not None:
+            request.trusted_hosts = trusted_hosts
+        request.host = get_host(request.environ, request.trusted_hosts)  # raises for an untrusted host
+        subdomain, server_name = None, self.config["SERVER_NAME"]
+        if url_map.host_matching:
+            server_name = None
+        elif not self.subdomain_matching:
+            subdomain = url_map.default_subdomain or ""
+        return url_map.bind_to_environ(request.environ, server_name=server_name, subdomain=subdomain)
+
     def _remember(self, key: tuple[Any, ...], parts: tuple[str, str, str | None, str]) -> None:
-        """Cache a binding; past the bound, the oldest one goes (the direct lane's host may come back)."""
+        """Cache a binding; past the bound, the oldest one goes."""
         with self._binding:
             bound = self._bound
             while len(bound) >= _HOSTS_CACHED:
@@ -131,9 +155,8 @@ class LeanFlask(Flask):
             bound[key] = parts
 
     def has_bound(self, environ: dict[str, Any]) -> bool:
-        """Whether Flask has bound a request of this host, scheme and script name before, and
-        would bind this one the same way: what a request of a host never seen would raise
-        (BadHost and the like), only Flask's own binding tells."""
+        """Whether `bind` would bind this request from the cache: its host, scheme and script name
+        were bound before (and so are known to pass), and no setting makes each binding Flask's."""
         return _binding_key(environ) in self._bound and not self._binds_specially()
 
     def _binds_specially(self) -> bool:

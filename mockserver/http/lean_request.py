@@ -15,7 +15,9 @@ from urllib.parse import parse_qsl
 import werkzeug.urls  # noqa: F401 - registers the "werkzeug.url_quote" error handler used below
 from flask import Request
 
-__all__ = ["URLENCODED", "LeanRequest", "parse_urlencoded"]
+from .body import MAX_BODY_BYTES
+
+__all__ = ["URLENCODED", "LeanRequest", "PlaneRequest", "parse_urlencoded"]
 
 URLENCODED = "application/x-www-form-urlencoded"
 
@@ -38,3 +40,13 @@ class LeanRequest(Request):
         fields = self.__dict__
         fields["form"] = self.parameter_storage_class(items)
         fields["files"] = self.parameter_storage_class()
+
+
+class PlaneRequest(LeanRequest):
+    """A data-plane request, read outside Flask's request context: the body limits set here, not
+    read from `current_app` (`MAX_BODY_BYTES` for the body and for a form held in memory)."""
+
+    def __init__(self, environ: dict[str, object]) -> None:
+        super().__init__(environ)  # type: ignore[arg-type]
+        self.max_content_length = MAX_BODY_BYTES
+        self.max_form_memory_size = MAX_BODY_BYTES

@@ -1,65 +1,55 @@
-"""The protected API: /me and the routes declared in the routes data file."""
+"""The protected API: GET /me and the routes declared in the routes data file, as endpoints of the
+data plane (`pipeline.py`): functions of a request, answering or raising the one error type."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Response
+from werkzeug.routing import Rule
+from werkzeug.wrappers import Request
 
 from ...core.routes_file import RouteSpec
 from ...core.state import MockState
-from ...core.tokens import TokenClaims
-from ...core.users import User
 from ..bearer import authenticate_header, check_permission
-from ..current import state
+from ..render import JsonReply
 
-__all__ = ["make_blueprint", "me_fields"]
+__all__ = ["Endpoint", "me", "rules"]
+
+# a request, the mock, the path's values -> the answer
+Endpoint = Callable[..., JsonReply | Response]
 
 
-def authorize(permission: str | None) -> tuple[TokenClaims, User]:
-    """The caller's token claims and user, or the RFC 6750 error that refuses the call."""
-    mock = state()
+def me(request: Request, mock: MockState) -> JsonReply:
+    """GET /me's answer: who the token speaks for, with what permissions, until when."""
     header = request.environ.get("HTTP_AUTHORIZATION")  # as request.headers has it, without building that
     claims, user = authenticate_header(header, mock.tokens, mock.users)
-    check_permission(user, permission)
-    return claims, user
+    return JsonReply(
+        {
+            "username": user.username,
+            "permissions": sorted(user.permissions),
+            "expires_at": int(claims.expires_at),
+        }
+    )
 
 
-def me_fields(environ: dict[str, Any], mock: MockState) -> dict[str, Any]:
-    """GET /me's answer: who the token speaks for, with what permissions, until when.
-
-    The one place that decides it, for the Flask view and for the direct lane (`direct.py`).
-    """
-    header = environ.get("HTTP_AUTHORIZATION")  # as request.headers has it, without building that
-    claims, user = authenticate_header(header, mock.tokens, mock.users)
-    return {
-        "username": user.username,
-        "permissions": sorted(user.permissions),
-        "expires_at": int(claims.expires_at),
-    }
-
-
-def make_blueprint(routes: list[RouteSpec]) -> Blueprint:
-    blueprint = Blueprint("api", __name__)
-
-    @blueprint.get("/me")
-    def me() -> Response:
-        return jsonify(me_fields(request.environ, state()))
-
+def rules(routes: list[RouteSpec]) -> list[Rule]:
+    """GET /me, then each declared route, the endpoint a function (`Endpoint`)."""
+    found = [Rule("/me", methods=["GET", "OPTIONS"], endpoint=me)]
     for spec in routes:
-        blueprint.add_url_rule(
-            spec.path, endpoint=spec.endpoint, view_func=_declared_view(spec), methods=[spec.method]
-        )
-    return blueprint
+        found.append(Rule(spec.path, methods=[spec.method, "OPTIONS"], endpoint=_declared(spec)))
+    return found
 
 
-def _declared_view(spec: RouteSpec) -> Any:
-    def view(**_path_values: str) -> Response:
-        authorize(spec.permission)
+def _declared(spec: RouteSpec) -> Endpoint:
+    def declared(request: Request, mock: MockState, **_path_values: Any) -> JsonReply | Response:
+        header = request.environ.get("HTTP_AUTHORIZATION")
+        _claims, user = authenticate_header(header, mock.tokens, mock.users)
+        check_permission(user, spec.permission)
         if spec.status == 204 or spec.body is None:
             return Response(status=spec.status)
-        response = jsonify(spec.body)
-        response.status_code = spec.status
-        return response
+        return JsonReply(spec.body, spec.status)
 
-    return view
+    declared.__name__ = f"declared {spec.endpoint}"
+    return declared

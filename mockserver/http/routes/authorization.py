@@ -1,39 +1,38 @@
-"""POST /authorization: username and password in, a Bearer token out (RFC 6749 §4.3, §5.1)."""
+"""POST /authorization: username and password in, a Bearer token out (RFC 6749 §4.3, §5.1), as an
+endpoint of the data plane (`pipeline.py`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from werkzeug.routing import Rule
+from werkzeug.wrappers import Request
 
 from ...core.errors import OAuthError
 from ...core.state import MockState
-from ..credentials import Credentials, credentials_of_form, read_credentials
-from ..current import state
+from ..credentials import Credentials, read_credentials
 from ..journal_entry import remember_issued
+from ..render import JsonReply
 
-__all__ = ["NO_STORE", "blueprint", "form_token_fields", "token_fields"]
-
-blueprint = Blueprint("authorization", __name__)
+__all__ = ["NO_STORE", "issue_token", "rules", "token_fields"]
 
 NO_STORE = (("Cache-Control", "no-store"), ("Pragma", "no-cache"))
 
 
-@blueprint.post("/authorization")
-def issue_token() -> Response:
-    credentials = read_credentials(request._get_current_object())  # type: ignore[attr-defined] - once, not per attribute
-    response = jsonify(token_fields(credentials, state(), request.environ))
-    headers = response.headers
-    for name, value in NO_STORE:  # added, not set: a fresh answer has neither header to replace
-        headers.add(name, value)  # one by one: `extend` first asks the Mapping ABC what NO_STORE is
-    return response
+def issue_token(request: Request, mock: MockState) -> JsonReply:
+    """The login's answer, `no-store` (RFC 6749 §5.1); a refusal raises."""
+    fields = token_fields(read_credentials(request), mock, request.environ)
+    return JsonReply(fields, headers=NO_STORE)
+
+
+def rules() -> list[Rule]:
+    return [Rule("/authorization", methods=["POST", "OPTIONS"], endpoint=issue_token)]
 
 
 def token_fields(credentials: Credentials, mock: MockState, environ: dict[str, Any]) -> dict[str, Any]:
     """The login's answer: a token for the user whose password it is, or the error that refuses it.
 
-    The one place that decides it, for the Flask view and for the direct lane (`direct.py`); the
-    token is left in `environ` for the request's journal entry.
+    The token is left in `environ` for the request's journal entry.
     """
     mock.lockout.check(credentials.username)
     user = mock.users.verify(credentials.username, credentials.password)
@@ -54,11 +53,3 @@ def token_fields(credentials: Credentials, mock: MockState, environ: dict[str, A
     if mock.settings.token_scope:  # optional (RFC 6749 §5.1); --no-token-scope mirrors a platform without
         fields["scope"] = " ".join(sorted(user.permissions))
     return fields
-
-
-def form_token_fields(
-    environ: dict[str, Any], mock: MockState, body: bytes, form: list[tuple[str, str]]
-) -> dict[str, Any]:
-    """`token_fields` of a urlencoded login without a query string, for the direct lane: `form` is
-    the body as `parse_urlencoded` reads it."""
-    return token_fields(credentials_of_form(body, form), mock, environ)
