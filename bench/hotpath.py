@@ -22,7 +22,9 @@ from werkzeug.test import EnvironBuilder
 
 from . import bare_app
 
-__all__ = ["Case", "Profile", "cases", "cost_us", "profile"]
+__all__ = ["REFUSAL_TARGET", "Case", "Profile", "cases", "cost_us", "profile", "refusal_ratio"]
+
+REFUSAL_TARGET = 1.5  # issue 27: a refused GET /me costs at most 1.5 times the CPU of an accepted one
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 FORM = "application/x-www-form-urlencoded"
@@ -86,6 +88,11 @@ def cost_us(case: Case, requests: int = 20_000) -> float:
     for _ in range(requests):
         case.call()
     return (time.process_time() - started) / requests * 1e6
+
+
+def refusal_ratio(costs: dict[str, float]) -> float:
+    """CPU of a refused GET /me (unknown token) over an accepted one's."""
+    return costs["me-refused"] / costs["me"]
 
 
 @dataclass(frozen=True)
@@ -166,3 +173,20 @@ def _walk(frame: Any, seen: frozenset[str], inclusive: Counter[str], self_by_fil
     self_by_file[where] += frame.time - sum(child.time for child in children)
     for child in children:
         _walk(child, seen | {key}, inclusive, self_by_file)
+
+
+def main() -> int:
+    """`python -m bench.hotpath`: only the in-process CPU figures of `make bench`, and the refusal ratio."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="authcontract-bench-") as scratch:
+        costs = {case.name: cost_us(case) for case in cases(Path(scratch))}
+    for name, cost in costs.items():
+        print(f"{name:>14}: {cost:6.1f} µs of CPU per request")
+    ratio = refusal_ratio(costs)
+    print(f"refused / accepted GET /me: {ratio:.2f} (target at most {REFUSAL_TARGET})")
+    return 0 if ratio <= REFUSAL_TARGET else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

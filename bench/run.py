@@ -46,11 +46,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         measured["suite"] = suite_time.measure(args.suite_runs)
         cases = hotpath.cases(Path(scratch))
         measured["cpu_us_per_request"] = {case.name: round(hotpath.cost_us(case), 1) for case in cases}
+        measured["refused_me_cpu_ratio"] = round(hotpath.refusal_ratio(measured["cpu_us_per_request"]), 2)
         if instructions.available():
             print("counting instructions per request under callgrind", flush=True)
             measured["instructions"] = instructions.per_request_us()
         machine["load average at end"] = load_average()
         payload, markdown = report.bench(machine, shape, measured, RATIO_TARGETS)
+        markdown += (
+            f"\n\nRefused GET /me (an unknown token) in one process: {measured['refused_me_cpu_ratio']:.2f} "
+            f"times the CPU of an accepted one (target at most {hotpath.REFUSAL_TARGET}; "
+            "`python -m bench.hotpath` measures this part alone)."
+        )
         path = write_results(args.name, payload, markdown)
         wanted = _to_profile(args.profile, measured["ratios"])
         if wanted:
