@@ -122,6 +122,7 @@ class AuthMock:
         return self.ca_bundle or True
 
     def url_for(self, path: str) -> str:
+        """The absolute URL of `path` on this mock (`auth_mock.url_for("/me")`)."""
         return f"{self.url}/{path.lstrip('/')}"
 
     def control(self, method: str, path: str, body: Mapping[str, Any] | None = None) -> Any:
@@ -139,6 +140,7 @@ class AuthMock:
         return response.json() if response.content else None
 
     def now(self) -> float:
+        """The mock's time, as a Unix timestamp: the clock its tokens expire by."""
         return self.control("GET", "clock")["now"]
 
     def advance(self, seconds: float) -> float:
@@ -146,11 +148,13 @@ class AuthMock:
         return self.control("POST", "clock", {"advance": seconds})["now"]
 
     def set_time(self, timestamp: float) -> float:
+        """Set the mock's clock to `timestamp` (Unix seconds); returns the new time."""
         return self.control("POST", "clock", {"set": timestamp})["now"]
 
     def add_user(
         self, username: str, password: str, permissions: Iterable[str] = (), *, disabled: bool = False
     ) -> dict[str, Any]:
+        """Add (or replace) a user who may log in; a `disabled` user's logins are refused."""
         body = {"username": username, "password": password, "permissions": list(permissions)}
         return self.control("POST", "users", {**body, "disabled": disabled})
 
@@ -167,9 +171,11 @@ class AuthMock:
         return response.json()["access_token"]
 
     def revoke(self, token: str) -> bool:
+        """Revoke one token of this mock, expired or not; False if it is unknown or already revoked."""
         return self.control("POST", "revoke", {"token": token})["revoked"]
 
     def revoke_user(self, username: str) -> None:
+        """Revoke every token issued to `username` so far; later logins work again."""
         self.control("POST", "revoke", {"username": username})
 
     def set_fault(self, **spec: Any) -> dict[str, Any]:
@@ -177,6 +183,7 @@ class AuthMock:
         return self.control("POST", "faults", spec)
 
     def clear_faults(self) -> None:
+        """Remove every fault, one-shot or lasting."""
         self.control("DELETE", "faults")
 
     def calls(self) -> Calls:
@@ -184,9 +191,12 @@ class AuthMock:
         return Calls(Call.from_entry(entry) for entry in self.control("GET", "requests")["requests"])
 
     def assert_called(self, path: str = "*", *, times: int | None = None, **criteria: Any) -> Calls:
+        """Fail, listing what the mock did receive (redacted), unless `times` (default: at least one)
+        calls to `path` match `criteria`; the matching calls otherwise."""
         return self.calls().assert_called(path, times=times, **criteria)
 
     def clear_calls(self) -> None:
+        """Empty the mock's journal of received requests."""
         self.control("DELETE", "requests")
 
     def reset(self) -> None:
@@ -194,4 +204,5 @@ class AuthMock:
         self.control("POST", "reset")
 
     def close(self) -> None:
+        """Close the handle's HTTP session (the mock keeps running)."""
         self._session.close()
