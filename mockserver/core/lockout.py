@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import math
 
+from ..store import Document
 from .clock import Clock
 from .errors import OAuthError
 from .shared import SharedDocument
@@ -69,12 +70,13 @@ class Lockout:
         now = self._clock.now()
         key = failure_key(username)
 
-        def count(document: dict) -> float | None:
+        def count(document: Document) -> float | None:
             failures = document["failures"]
             for stale in [name for name, (_, when) in failures.items() if now - when >= self._seconds]:
                 del failures[stale]
             if key not in failures and len(failures) >= MAX_TRACKED_USERNAMES:
-                return min(when for _, when in failures.values()) + self._seconds - now
+                oldest: float = min(when for _, when in failures.values())
+                return oldest + self._seconds - now
             previous, last = failures.get(key, (0, 0.0))
             fresh = now - last >= self._seconds
             failures[key] = (1 if fresh else previous + 1, now)

@@ -170,6 +170,7 @@ _cached_header_kind = lru_cache(maxsize=1024)(_header_kind)  # every request's h
 
 def redact_fields(values: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> dict[str, Any]:
     """A copy of form, JSON or query fields with every secret field masked, at any depth."""
+    items: Iterable[tuple[str, Any]]
     if isinstance(values, list):  # pairs, as the journal hands a form over: not worth asking the ABC
         items = values
     else:

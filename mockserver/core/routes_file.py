@@ -57,12 +57,13 @@ def load_routes(path: Path, seed: int) -> list[RouteSpec]:
     """
     document = load_json(path)
     shipped = _rendered_file()
-    bundled = shipped is not None and shipped.get("template_sha256") == template_digest(document)
-    rendered = shipped["routes"] if bundled and shipped.get("seed") == seed else None
+    if shipped is not None and shipped.get("template_sha256") != template_digest(document):
+        shipped = None  # rendered from another routes file: nothing of it is this file's
+    rendered = shipped["routes"] if shipped is not None and shipped.get("seed") == seed else None
     items = rendered if rendered is not None else document["routes"]
     purpose = (
         f"rendering the bundled routes at seed {seed} (pre-rendered for seed {shipped['seed']} only)"
-        if bundled
+        if shipped is not None
         else f"filling the placeholders of routes file {path}"
     )
     faker = _LazyFaker(seed, purpose)
@@ -91,9 +92,10 @@ def template_digest(document: Any) -> str:
 def _rendered_file() -> dict[str, Any] | None:
     """fixtures/routes.rendered.json: the bundled routes' bodies rendered by faker for one seed."""
     try:
-        return load_json(fixture_path(RENDERED_FILE))
+        document: dict[str, Any] = load_json(fixture_path(RENDERED_FILE))
     except FileNotFoundError:
         return None
+    return document
 
 
 class _LazyFaker:

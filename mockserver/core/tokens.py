@@ -23,6 +23,7 @@ import secrets
 import struct
 from dataclasses import dataclass, field
 
+from ..store import Document
 from .clock import Clock
 from .errors import OAuthError
 from .redaction import redact_token
@@ -150,7 +151,7 @@ class TokenAuthority:
         if claims.epoch < self._shared.view().revoked_users.get(claims.username, 0):
             return False
 
-        def add(document: dict) -> bool:
+        def add(document: Document) -> bool:
             revoked = document["revoked_tokens"]
             if key in revoked:
                 return False
@@ -168,7 +169,7 @@ class TokenAuthority:
         revoked tokens nor refuses the new ones.
         """
 
-        def next_epoch(document: dict) -> None:
+        def next_epoch(document: Document) -> None:
             epochs = document["revoked_users"]
             if username not in epochs and len(epochs) >= MAX_REVOKED_USERS:
                 raise OAuthError.full("usernames with revoked tokens", MAX_REVOKED_USERS)
