@@ -139,19 +139,22 @@ def _read_baseline(path: Path) -> frozenset[Key]:
         raise ValueError(f"baseline file not found: {path} (write one with --write-baseline)") from None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise ValueError(f"baseline file {path} cannot be read as JSON: {type(exc).__name__}") from None
-    entries = document.get("accepted") if isinstance(document, dict) else None
-    if document.get("format") != BASELINE_FORMAT or not isinstance(entries, list):  # type: ignore[union-attr]
+    if not isinstance(document, dict):  # JSON, but an array, a string, a number or null
         raise ValueError(f"baseline file {path} is not one --write-baseline wrote")
-    keys = set()
+    entries = document.get("accepted")
+    if document.get("format") != BASELINE_FORMAT or not isinstance(entries, list):
+        raise ValueError(f"baseline file {path} is not one --write-baseline wrote")
+    keys: set[Key] = set()
     for entry in entries:
         values = (
             [entry.get(name) for name in ("probe", "what", "mock", "platform")]
             if isinstance(entry, dict)
             else []
         )
-        if len(values) != 4 or not all(isinstance(value, str) for value in values):
+        strings = [value for value in values if isinstance(value, str)]
+        if len(strings) != 4:
             raise ValueError(f"baseline file {path}: each entry needs probe, what, mock and platform")
-        keys.add((values[0], values[1], values[2], values[3]))
+        keys.add((strings[0], strings[1], strings[2], strings[3]))
     return frozenset(keys)
 
 

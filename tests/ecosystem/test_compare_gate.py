@@ -6,6 +6,7 @@ The platforms are standard-library servers (legit_platforms.py) on loopback sock
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 from xml.etree import ElementTree
@@ -14,6 +15,7 @@ import pytest
 
 from authcontract.cli import main
 from authcontract.drift import compare_facts
+from authcontract.gate import add_gate_arguments, gate_from
 from authcontract.severity import CONTRACT, COSMETIC, RFC, TABLE, severity_of
 
 from .legit_platforms import Legit, serve_legit
@@ -274,3 +276,18 @@ def test_a_baseline_that_is_not_one_is_one_line(
     status, _, err = compare(Legit(), monkeypatch, capsys, "--baseline", str(wrong))
     assert status == 2
     assert err == f"authcontract compare: baseline file {wrong} is not one --write-baseline wrote\n"
+
+
+@pytest.mark.parametrize("document", ["[]", '"accepted"', "null", "42"])
+def test_a_baseline_whose_json_is_not_an_object_is_a_mistake_not_a_crash(
+    document: str, tmp_path: Path
+) -> None:
+    wrong = tmp_path / "b.json"
+    wrong.write_text(document, encoding="utf-8")
+    parser = argparse.ArgumentParser()
+    add_gate_arguments(parser)
+    parser.add_argument("--profile", type=Path)
+    args = parser.parse_args(["--baseline", str(wrong)])
+    with pytest.raises(ValueError, match="is not one --write-baseline wrote") as raised:
+        gate_from(args, ["login"])
+    assert str(raised.value) == f"baseline file {wrong} is not one --write-baseline wrote"
