@@ -30,18 +30,18 @@ class Case:
 
 def redact_junit(path: Path, redact: Callable[[str], str]) -> None:
     tree = ElementTree.parse(path)  # noqa: S314 - pytest wrote this file a moment ago
-    _redact_tree(tree, redact)
+    _redact_tree(tree.getroot(), redact)
     tree.write(path, encoding="utf-8", xml_declaration=True)
 
 
-def _redact_tree(tree: ElementTree.ElementTree, redact: Callable[[str], str]) -> None:
+def _redact_tree(root: ElementTree.Element, redact: Callable[[str], str]) -> None:
     """Every text and attribute redacted, then its control characters escaped: whatever the platform
     sent, the file stays well-formed XML and shows no terminal escape."""
 
     def clean(text: str) -> str:
         return printable(redact(text), lines=True)
 
-    for element in tree.iter():
+    for element in root.iter():
         if element.text:
             element.text = clean(element.text)
         if element.tail:
@@ -71,7 +71,7 @@ def write_junit(path: Path, suite: str, cases: Sequence[Case], redact: Callable[
             ElementTree.SubElement(testcase, "error", message=case.error).text = case.output
         elif case.output:
             ElementTree.SubElement(testcase, "system-out").text = case.output
+    _redact_tree(root, redact)
     tree = ElementTree.ElementTree(root)
-    _redact_tree(tree, redact)
     path.parent.mkdir(parents=True, exist_ok=True)
     tree.write(path, encoding="utf-8", xml_declaration=True)

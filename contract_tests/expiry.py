@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NoReturn, Protocol
 
 import pytest
 
@@ -134,7 +134,7 @@ class Expiry:
             self.move_clock(-delay)
 
 
-def _skip(reason: str) -> None:
+def _skip(reason: str) -> NoReturn:
     """A skip whose reason is the suite's own text: never masked in any report."""
     keep(reason)
     pytest.skip(reason)

@@ -143,7 +143,7 @@ class _WatchedHTTPConnection(HTTPConnection):
         _watch(self)  # before connecting: a TLS handshake can trickle too
         super().connect()
 
-    def request(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+    def request(self, *args: Any, **kwargs: Any) -> None:
         _watch(self)  # a reused connection is not connected again
         super().request(*args, **kwargs)
 
@@ -153,7 +153,7 @@ class _WatchedHTTPSConnection(HTTPSConnection):
         _watch(self)
         super().connect()
 
-    def request(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+    def request(self, *args: Any, **kwargs: Any) -> None:
         _watch(self)
         super().request(*args, **kwargs)
 
@@ -232,7 +232,7 @@ def _read_body(response: requests.Response, deadline: _Deadline, cap: int) -> No
         response.close()  # never back to the pool, never drained
         raise
     response._content = b"".join(chunks)  # what requests' own .content sets
-    response._content_consumed = True
+    response._content_consumed = True  # type: ignore[attr-defined]  # requests' own, not in its stubs
 
 
 def _size(count: int) -> str:

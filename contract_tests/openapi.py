@@ -42,7 +42,7 @@ def _token_operation(
     path_item: dict[str, Any], credentials_in: str, params: dict[str, str]
 ) -> dict[str, Any]:
     operation = path_item["post"]
-    credentials = {
+    credentials: dict[str, Any] = {
         "type": "object",
         "required": ["username", "password", *params],
         "properties": {

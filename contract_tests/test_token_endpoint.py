@@ -86,7 +86,7 @@ def test_logins_give_distinct_tokens(clause: Clause, login: Login, contract_clie
         span = now() - start
         if len(tokens) > math.ceil(span) + 1 or len(tokens) >= MAX_LOGINS:
             break
-    first_of = {}
+    first_of: dict[Secret, int] = {}
     same = None
     for index, value in enumerate(tokens):
         if value in first_of:

@@ -77,7 +77,10 @@ class SecondCachingFormatter(logging.Formatter):
         if second != whole:
             text = time.strftime(self.default_time_format, self.converter(whole))
             self._second = (whole, text)
-        return self.default_msec_format % (text, _msecs(created) if msecs is None else msecs)
+        msec_format = self.default_msec_format
+        if not msec_format:  # None: no milliseconds, as logging.Formatter.formatTime has it
+            return text
+        return msec_format % (text, _msecs(created) if msecs is None else msecs)
 
     def line(self, created: float, name: str, msg: str, args: tuple[object, ...]) -> str:
         """What `format` gives an INFO record of these, made at `created`, without making the record:
@@ -141,17 +144,17 @@ class BatchingStreamHandler(logging.StreamHandler):
         (`attach`); a line after a quiet spell is formatted and written at once, as in `emit`."""
         created = time.time()
         if not self._pending and created - self._written_at >= self.delay:
-            with self.lock:  # type: ignore[union-attr] - Handler.__init__ made it
+            with self.lock:  # type: ignore[union-attr]  # Handler.__init__ made it
                 self._write(self._text((created, name, msg, args)))
             return
         if len(self._pending) >= self.max_pending:
-            with self.lock:  # type: ignore[union-attr] - held by the writer while a batch is written
+            with self.lock:  # type: ignore[union-attr]  # held by the writer while a batch is written
                 pass
         self._pending.append((created, name, msg, args))  # a deque: appended to without the lock
         self._signal_writer()
 
     def flush(self) -> None:
-        with self.lock:  # type: ignore[union-attr] - Handler.__init__ made it
+        with self.lock:  # type: ignore[union-attr]  # Handler.__init__ made it
             pending, texts = self._pending, []
             while pending:  # only a flush takes lines out, under the lock; others may append meanwhile
                 texts.append(self._text(pending.popleft()))
@@ -171,7 +174,7 @@ class BatchingStreamHandler(logging.StreamHandler):
     def _signal_writer(self) -> None:
         if not self._due.is_set():
             if not self._writing:
-                with self.lock:  # type: ignore[union-attr] - reentrant: `emit` holds it already
+                with self.lock:  # type: ignore[union-attr]  # reentrant: `emit` holds it already
                     if not self._writing:
                         self._start_writer()
             self._due.set()
@@ -216,7 +219,7 @@ def configure() -> None:
         to_stderr = BatchingStreamHandler()
         to_stderr.setFormatter(SecondCachingFormatter(FORMAT))
         logging.basicConfig(level=logging.INFO, handlers=[to_stderr])
-    logging._srcfile = None  # type: ignore[attr-defined] - the HOWTO's switch for findCaller
+    logging._srcfile = None  # the HOWTO's switch for findCaller
     logging.logThreads = False
     logging.logProcesses = False
     logging.logMultiprocessing = False

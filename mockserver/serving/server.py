@@ -8,7 +8,7 @@ import ssl
 import threading
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, ClassVar
 
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
@@ -34,7 +34,7 @@ class QuietRequestHandler(WSGIRequestHandler):
     (RFC 9112 §6.3: last-one-wins would let two parsers read two different bodies).
     """
 
-    timeout: float | None = DEFAULT_READ_TIMEOUT  # seconds without a byte from the client
+    timeout: ClassVar[float | None] = DEFAULT_READ_TIMEOUT  # seconds without a byte from the client
 
     def handle(self) -> None:
         """Over TLS, the handshake first, here in the connection's own thread and under its read

@@ -51,15 +51,16 @@ def make_test_ca(directory: Path, host: str) -> TlsFiles:
     authority = trustme.CA(organization_name="authcontract test CA")
     names = dict.fromkeys([*LOOPBACK_NAMES, *([host] if host not in ("0.0.0.0", "::") else [])])  # noqa: S104
     issued = authority.issue_cert(*names)
+    ca_bundle = directory / "ca.pem"
     files = TlsFiles(
         cert=directory / "cert.pem",
         key=directory / "key.pem",
-        ca_bundle=directory / "ca.pem",
+        ca_bundle=ca_bundle,
         made_in=directory,
     )
     _write_private(files.cert, b"".join(blob.bytes() for blob in issued.cert_chain_pems))
     _write_private(files.key, issued.private_key_pem.bytes())
-    _write_private(files.ca_bundle, authority.cert_pem.bytes())
+    _write_private(ca_bundle, authority.cert_pem.bytes())
     return files
 
 
