@@ -13,6 +13,7 @@ from contract_tests import redaction as suite_redaction
 from mockserver import MockServer, Settings
 from mockserver.core.redaction import (
     is_secret_field,
+    loggable,
     redact_authorization,
     redact_fields,
     redact_query,
@@ -126,6 +127,28 @@ def test_the_request_log_cannot_be_forged_with_a_newline(
     assert len(lines) == 1
     assert "\n" not in lines[0]
     assert "/openapi.json\\x0aGET /me 200 404" in lines[0]
+
+
+@pytest.mark.parametrize("settings", [Settings()], ids=["logging-on"])
+@pytest.mark.parametrize(
+    ("encoded", "escaped"),
+    [("%E2%80%A8", "\\u2028"), ("%E2%80%A9", "\\u2029"), ("%E2%80%AE", "\\u202e"), ("%EF%BB%BF", "\\ufeff")],
+    ids=["line-separator", "paragraph-separator", "right-to-left-override", "byte-order-mark"],
+)
+def test_the_request_log_shows_unicode_separators_and_format_controls_escaped(
+    api: Transport, caplog: pytest.LogCaptureFixture, settings: Settings, encoded: str, escaped: str
+) -> None:
+    """Through the app's own log record, not only the served log's formatter: an embedding app's
+    logging gets the path escaped too."""
+    caplog.set_level(logging.INFO, logger="mockserver")
+    assert api.request("GET", f"/openapi.json{encoded}x").status == 404
+    lines = [record.getMessage() for record in caplog.records if "/openapi.json" in record.getMessage()]
+    assert len(lines) == 1
+    assert f"/openapi.json{escaped}x" in lines[0]
+
+
+def test_loggable_leaves_printable_text_alone() -> None:
+    assert loggable("/caf\u00e9/\u65e5\u672c/a b") == "/caf\u00e9/\u65e5\u672c/a b"
 
 
 def test_an_unparsable_request_line_is_logged_without_its_query(

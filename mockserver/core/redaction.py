@@ -86,7 +86,9 @@ _SCHEMES = frozenset(
 MASK = "***"
 _VISIBLE = 4
 _LONGEST_SCHEME = 15
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# C0, DEL, C1; the Unicode line and paragraph separators; zero-width, bidi and other format controls
+# that make a log line read otherwise than it is (U+202E reverses what follows).
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
 
 def is_secret_field(name: object) -> bool:
@@ -202,5 +204,11 @@ def redact_query(query: str) -> str:
 
 
 def loggable(text: str) -> str:
-    """Control characters escaped, so a request cannot forge a line of the log (%0A in a path)."""
-    return _UNPRINTABLE.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+    """Control characters, Unicode line separators and format controls escaped (`\\x0a`, `\\u202e`),
+    so a request cannot forge or disguise a line of the log (%0A or %E2%80%AE in a path)."""
+    return _UNPRINTABLE.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
