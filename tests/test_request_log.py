@@ -47,6 +47,15 @@ def test_each_line_has_the_timestamp_logging_would_give() -> None:
         assert cached.format(record) == plain.format(record)
 
 
+def test_no_millisecond_format_leaves_them_out_as_logging_does() -> None:
+    cached, plain = SecondCachingFormatter(FORMAT), logging.Formatter(FORMAT)
+    cached.default_msec_format = plain.default_msec_format = None  # logging's documented switch
+    for created in CREATED:
+        record = _made_at(created)
+        assert cached.format(record) == plain.format(record)
+        assert cached.line(created, "mockserver", "%s", ("GET /me 200",)) == plain.format(record)
+
+
 def test_an_explicit_date_format_is_logging_own() -> None:
     record = _made_at(CREATED[0])
     assert SecondCachingFormatter(FORMAT).formatTime(record, "%H:%M") == logging.Formatter().formatTime(
