@@ -15,49 +15,27 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from .credentials import ask_credentials, is_live, missing_credentials
+from contract_tests.exits import Exit, from_verdict
+from contract_tests.options import CHECK
+from contract_tests.surfaces import add_arguments as add_target_arguments
+
 from .html_report import render_html
 from .results import keep_suite_text
 from .suite import SuiteOverran, read_summary, run_suite, suite_command, watchdog_seconds
 from .table import render_table
+from .target import Resolved, described, resolve_target
 
 if TYPE_CHECKING:
     from contract_tests.settings import ContractSettings
 
-__all__ = ["EXIT_NO_VERDICT", "add_arguments", "environment", "preflight_problem", "run_check"]
+__all__ = ["add_arguments", "preflight_problem", "run_check"]
 
-EXIT_NO_VERDICT = 2
 SUITE_PREFIX = "contract suite: "
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_target_arguments(parser, CHECK)  # the target's settings: contract_tests/options.py
     add = parser.add_argument
-    add("--base-url", help="the platform to check (also CONTRACT_BASE_URL); none: the bundled mock")
-    add("--protected-path", help="a GET path that answers 2xx to a valid token (CONTRACT_PROTECTED_PATH)")
-    add("--token-path", help="the token endpoint (CONTRACT_TOKEN_PATH, default /authorization)")
-    add("--credentials-in", choices=("form", "json", "query"), help="how credentials are sent (default form)")
-    add("--expiry-wait", metavar="SECONDS", help="how long the suite may wait for a token to expire")
-    add(
-        "--timeout", metavar="SECONDS", help="how long each HTTP call may take (CONTRACT_TIMEOUT, default 10)"
-    )
-    add(
-        "--examples",
-        metavar="N",
-        help="schemathesis cases per operation and mode (CONTRACT_EXAMPLES; default 15 mock, 3 platform)",
-    )
-    add("--profile", type=Path, metavar="FILE", help="TOML file of contract settings (a [contract] table)")
-    add("--ca-bundle", metavar="FILE", help="PEM CAs to trust for an https platform (CONTRACT_CA_BUNDLE)")
-    add(
-        "--allow-http",
-        action="store_true",
-        default=None,
-        help="allow a plain http platform off the loopback (CONTRACT_ALLOW_HTTP): the password in clear",
-    )
-    add(
-        "--advisory",
-        choices=("warn", "fail"),
-        help="failed advisory checks: a warning (default) or a failure",
-    )
     add("-k", dest="keyword", metavar="EXPR", help="run only the checks matching this pytest -k expression")
     add("--list", action="store_true", help="list every check: its id (for -k), tier and clause; run none")
     add("--junitxml", type=Path, metavar="FILE", help="write a JUnit XML report (redacted)")
@@ -71,29 +49,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _settings(
-    args: argparse.Namespace, env: Mapping[str, str]
-) -> tuple[ContractSettings | None, str | None, str]:
-    """(the settings or None, what is wrong with them or None, the target's description), as the suite
-    will see them."""
-    from contract_tests.settings import ConfigError, load_settings
+    args: argparse.Namespace, environ: Mapping[str, str], stdin: IO[str]
+) -> tuple[Resolved | None, str | None, str]:
+    """(the resolved target or None, what is wrong with its settings or None, its description), as the
+    suite will see them."""
+    from contract_tests.settings import ConfigError
 
-    names = (
-        "base_url",
-        "protected_path",
-        "token_path",
-        "credentials_in",
-        "expiry_wait",
-        "timeout",
-        "examples",
-        "ca_bundle",
-        "allow_http",
-    )
-    options = {name: getattr(args, name) for name in names}
     try:
-        settings = load_settings(environ=env, options=options, profile=args.profile)
+        resolved = resolve_target(args, environ, stdin)
     except ConfigError as error:
-        return None, str(error), args.base_url or env.get("CONTRACT_BASE_URL") or "the platform"
-    return settings, None, settings.base_url or "the bundled mock"
+        return None, str(error), described(args, environ, "the platform")
+    return resolved, None, resolved.settings.base_url or "the bundled mock"
 
 
 def preflight_problem(settings: ContractSettings) -> str | None:
@@ -110,17 +76,6 @@ def preflight_problem(settings: ContractSettings) -> str | None:
     return None
 
 
-def environment(
-    base_url: str | None, profile: Path | None, environ: Mapping[str, str], stdin: IO[str]
-) -> dict[str, str]:
-    """The suite's environment: the caller's, plus credentials asked at a terminal for a live target."""
-    env = {name: value for name, value in environ.items() if name != "PYTEST_ADDOPTS"}
-    missing = missing_credentials(env, profile) if is_live(base_url, env, profile) else []
-    if missing and stdin.isatty():
-        env.update(ask_credentials(missing))
-    return env
-
-
 def run_check(
     args: argparse.Namespace, *, environ: Mapping[str, str], stdin: IO[str], out: IO[str], err: IO[str]
 ) -> int:
@@ -128,7 +83,7 @@ def run_check(
         from .listing import list_checks
 
         return list_checks(args, environ, out, err)
-    target = args.base_url or environ.get("CONTRACT_BASE_URL") or "the bundled mock"
+    target = described(args, environ, "the bundled mock")
     try:
         return _check(args, environ=environ, stdin=stdin, out=out, err=err)
     except KeyboardInterrupt:  # the command's main() says so in one line; the JSON report says it too
@@ -148,7 +103,7 @@ def _write_stopped(args: argparse.Namespace, target: str, line: str) -> None:
     if args.json is not None:
         from .json_report import stopped_document, write_json
 
-        write_json(args.json, stopped_document("check", target, line, EXIT_NO_VERDICT), redact)
+        write_json(args.json, stopped_document("check", target, line, int(Exit.NO_VERDICT)), redact)
     if args.junitxml is not None:
         from .junit import Case, write_junit
 
@@ -167,26 +122,25 @@ def _no_verdict(args: argparse.Namespace, target: str, line: str, err: IO[str]) 
 
     err.write(f"authcontract check: {redact(line)}\n")
     _write_stopped(args, target, line)
-    return EXIT_NO_VERDICT
+    return Exit.NO_VERDICT
 
 
 def _check(
     args: argparse.Namespace, *, environ: Mapping[str, str], stdin: IO[str], out: IO[str], err: IO[str]
 ) -> int:
-    from contract_tests.redaction import redact, register
+    from contract_tests.redaction import redact
 
-    env = environment(args.base_url, args.profile, environ, stdin)
-    register(env.get("CONTRACT_PASSWORD"))
-    settings, problem, target = _settings(args, env)
+    resolved, problem, target = _settings(args, environ, stdin)
+    settings = resolved.settings if resolved is not None else None
     if settings is not None:
         problem = preflight_problem(settings)
-    if problem is not None:
-        return _no_verdict(args, target, problem, err)
+    if problem is not None or resolved is None:
+        return _no_verdict(args, target, problem or "no verdict", err)
     with tempfile.TemporaryDirectory(prefix="authcontract-") as name:
         work = Path(name)
-        limit = watchdog_seconds(settings) if settings is not None else None
+        limit = watchdog_seconds(resolved.settings)
         try:  # the watchdog: a run that outlives its bound is stopped, no verdict
-            run_suite(suite_command(args, work), env, work, err, limit=limit)
+            run_suite(suite_command(args, work), resolved.env, work, err, limit=limit)
         except SuiteOverran as overran:
             return _no_verdict(args, target, f"no verdict: {overran}", err)
         summary = read_summary(work, target)
@@ -200,7 +154,7 @@ def _check(
     if args.html is not None:
         args.html.parent.mkdir(parents=True, exist_ok=True)
         args.html.write_text(render_html(summary, redact), encoding="utf-8")
-    status = {"pass": 0, "fail": 1}.get(summary.status, EXIT_NO_VERDICT)
+    status = int(from_verdict(summary.status))
     if args.json is not None:
         from .json_report import check_document, write_json
 

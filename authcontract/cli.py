@@ -13,13 +13,14 @@ import os
 import sys
 from collections.abc import Sequence
 
+from contract_tests.exits import Exit
 from mockserver.extras import EXTRAS, MissingExtra, require
 
 from . import __version__
 
 __all__ = ["INTERRUPTED", "build_parser", "main"]
 
-INTERRUPTED = 2  # no verdict, like every run that did not get to one
+INTERRUPTED = Exit.NO_VERDICT  # like every run that did not get to a verdict
 
 # what `check` and `compare` run on, from the 'suite' extra
 SUITE_MODULES = ("pytest", "schemathesis")
@@ -81,23 +82,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             _require_locust()
     except MissingExtra as missing:
         print(f"authcontract {args.command}: {missing}", file=sys.stderr)
-        return 2
+        return Exit.NO_VERDICT
     from .text import PrintableStream  # the platform's words never drive the terminal (issue 31 item 7)
 
     out, err = PrintableStream(sys.stdout), PrintableStream(sys.stderr)
-    streams = {"environ": os.environ, "stdin": sys.stdin, "out": out, "err": err}
     try:
         if args.command == "load":
             from .load.command import run_load
 
-            return run_load(args, **streams)
+            return run_load(args, environ=os.environ, stdin=sys.stdin, out=out, err=err)
         if args.command == "check":
             from .check import run_check
 
-            return run_check(args, **streams)
+            return run_check(args, environ=os.environ, stdin=sys.stdin, out=out, err=err)
         from .compare import run_compare
 
-        return run_compare(args, **streams)
+        return run_compare(args, environ=os.environ, stdin=sys.stdin, out=out, err=err)
     except KeyboardInterrupt:  # Ctrl-C: at a prompt, while the suite runs or waits for expiry
         sys.stderr.write(f"authcontract {args.command}: interrupted (Ctrl-C): no verdict\n")
     except EOFError:  # Ctrl-D, or no more input, at a credentials prompt
@@ -118,7 +118,7 @@ def _without_the_suite(arguments: list[str]) -> int:
         f"pip install 'authcontract[{extra}]'",
         file=sys.stderr,
     )
-    return 2
+    return Exit.NO_VERDICT
 
 
 def _require_locust() -> None:

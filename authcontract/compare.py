@@ -20,7 +20,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from .check import EXIT_NO_VERDICT, environment, preflight_problem
+from contract_tests.exits import Exit
+from contract_tests.options import COMPARE
+from contract_tests.surfaces import add_arguments as add_target_arguments
+
+from .check import preflight_problem
+from .target import described, resolve_target
 
 if TYPE_CHECKING:
     from contract_tests.redaction import Secret
@@ -32,20 +37,12 @@ if TYPE_CHECKING:
 
 __all__ = ["add_arguments", "add_report_arguments", "observations", "run_compare"]
 
-MOCK_USER = ("demo", "demo-password")
 MOCK_LOGIN_PATH = "/authorization"
-PASSED_ON = ("base_url", "protected_path", "token_path", "credentials_in", "ca_bundle", "allow_http")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_target_arguments(parser, COMPARE)  # the platform's settings: contract_tests/options.py
     add = parser.add_argument
-    add("--base-url", help="the platform (also CONTRACT_BASE_URL)")
-    add("--protected-path", help="a GET path of the platform that answers 2xx to a valid token")
-    add("--token-path", help="the platform's token endpoint (CONTRACT_TOKEN_PATH, default /authorization)")
-    add("--credentials-in", choices=("form", "json", "query"), help="how credentials are sent (default form)")
-    add("--profile", type=Path, metavar="FILE", help="TOML file of contract settings (a [contract] table)")
-    add("--ca-bundle", metavar="FILE", help="PEM CAs to trust for an https platform (CONTRACT_CA_BUNDLE)")
-    add("--allow-http", action="store_true", help="allow plain http off the loopback (CONTRACT_ALLOW_HTTP)")
     add("--mock-config", type=Path, metavar="FILE", help="the mock's settings (TOML), to mirror the platform")
     add(
         "--mock-protected-path",
@@ -102,7 +99,8 @@ def _side(
 
 
 def _compare(settings: ContractSettings, args: argparse.Namespace, out: IO[str]) -> int:
-    from contract_tests.redaction import Secret, keep, redact
+    from contract_tests.demo import demo_user
+    from contract_tests.redaction import keep, redact
     from mockserver import MockServer, load_settings
 
     from .drift import compare_facts, render_drift
@@ -124,8 +122,7 @@ def _compare(settings: ContractSettings, args: argparse.Namespace, out: IO[str])
     platform = _side(settings, base_url, settings.token_path, (username, password), path)
     mock_settings = load_settings(config_file=args.mock_config, overrides={"log_requests": False})
     with MockServer(mock_settings) as mock:
-        mock_user = (Secret(MOCK_USER[0]), Secret(MOCK_USER[1]))
-        mock_side = _side(settings, mock.url, MOCK_LOGIN_PATH, mock_user, args.mock_protected_path)
+        mock_side = _side(settings, mock.url, MOCK_LOGIN_PATH, demo_user(), args.mock_protected_path)
         try:
             mock_seen, platform_seen = observations(mock_side), observations(platform)
         finally:
@@ -153,7 +150,8 @@ def _mirror(
     out: IO[str],
 ) -> None:
     """Write the mirroring config, probe the mock started from it, and say what it cannot mirror."""
-    from contract_tests.redaction import Secret, redact
+    from contract_tests.demo import demo_user
+    from contract_tests.redaction import redact
     from mockserver import MockServer, load_settings
 
     from .drift import compare_facts
@@ -173,8 +171,7 @@ def _mirror(
     write_mock_config(path, chosen, public_target(base_url))
     mirrored = load_settings(config_file=path, overrides={"log_requests": False})
     with MockServer(mirrored) as mock:
-        mock_user = (Secret(MOCK_USER[0]), Secret(MOCK_USER[1]))
-        side = _side(settings, mock.url, MOCK_LOGIN_PATH, mock_user, protected_path)
+        side = _side(settings, mock.url, MOCK_LOGIN_PATH, demo_user(), protected_path)
         try:
             seen = observations(side)
         finally:
@@ -249,25 +246,23 @@ def run_compare(
     args: argparse.Namespace, *, environ: Mapping[str, str], stdin: IO[str], out: IO[str], err: IO[str]
 ) -> int:
     from contract_tests.redaction import redact
-    from contract_tests.settings import ConfigError, load_settings
+    from contract_tests.settings import ConfigError
     from mockserver import ConfigError as MockConfigError
 
     from .probe_client import Unreachable
 
-    target = args.base_url or environ.get("CONTRACT_BASE_URL") or "the platform"
+    target = described(args, environ, "the platform")
     try:
-        env = environment(args.base_url, args.profile, environ, stdin)
-        options = {name: getattr(args, name) for name in PASSED_ON}
-        settings = load_settings(environ=env, options=options, profile=args.profile)
+        settings = resolve_target(args, environ, stdin).settings
         target = settings.base_url or target
         return _compare(settings, args, out)
     except (ConfigError, MockConfigError, ValueError, Unreachable) as error:
         err.write(f"authcontract compare: {redact(str(error))}\n")
-        _write_reports(args, target, EXIT_NO_VERDICT, [], str(error))
+        _write_reports(args, target, Exit.NO_VERDICT, [], str(error))
     except KeyboardInterrupt:  # main() says so in one line; the reports say it too
-        _write_reports(args, target, EXIT_NO_VERDICT, [], "interrupted (Ctrl-C): no verdict")
+        _write_reports(args, target, Exit.NO_VERDICT, [], "interrupted (Ctrl-C): no verdict")
         raise
     except EOFError:
-        _write_reports(args, target, EXIT_NO_VERDICT, [], "no answer at the credentials prompt: no verdict")
+        _write_reports(args, target, Exit.NO_VERDICT, [], "no answer at the credentials prompt: no verdict")
         raise
-    return EXIT_NO_VERDICT
+    return Exit.NO_VERDICT

@@ -13,9 +13,11 @@ import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from contract_tests.options import row
+
 __all__ = ["CREDENTIALS", "ask_credentials", "is_live", "missing_credentials"]
 
-CREDENTIALS = {"username": "CONTRACT_USERNAME", "password": "CONTRACT_PASSWORD"}
+CREDENTIALS = {name: str(row(name).variable) for name in ("username", "password")}  # in the order asked
 
 
 def _profile_names(profile: Path | None) -> set[str]:
@@ -32,7 +34,8 @@ def _profile_names(profile: Path | None) -> set[str]:
 
 def is_live(base_url: str | None, environ: Mapping[str, str], profile: Path | None) -> bool:
     """A platform is named (option, environment or profile): the run needs credentials."""
-    return bool(base_url or environ.get("CONTRACT_BASE_URL")) or "base_url" in _profile_names(profile)
+    named = base_url or environ.get(str(row("base_url").variable))
+    return bool(named) or "base_url" in _profile_names(profile)
 
 
 def missing_credentials(environ: Mapping[str, str], profile: Path | None) -> list[str]:

@@ -3,48 +3,32 @@
 The suite runs as `python -m pytest <contract_tests>` in a process of its own: the suite's global
 state (its redaction, its clock) stays out of the caller's, and the pytest ini file of whatever
 directory QA stands in is ignored (`-c` names an empty one). Options that hold no secret are
-passed as the suite's own options; credentials travel in the environment only. The child's
-stderr is relayed line by line, redacted, so progress (waiting for expiry) shows as it happens.
+passed as the suite's own options (contract_tests/surfaces.py); credentials travel in the
+environment only. The child (child.py) has its stderr relayed line by line, redacted, so progress
+(waiting for expiry) shows as it happens.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import signal
-import subprocess
 import sys
-import threading
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from contract_tests.surfaces import suite_argv
+
+from .child import run_child
 from .results import CheckResult, Summary
 
 if TYPE_CHECKING:
     from contract_tests.settings import ContractSettings
 
-__all__ = ["PASSED_ON", "SuiteOverran", "read_summary", "run_suite", "suite_command", "watchdog_seconds"]
-
-# (argument, the suite's option) for settings that hold no secret
-PASSED_ON = (
-    ("base_url", "--base-url"),
-    ("protected_path", "--protected-path"),
-    ("token_path", "--token-path"),
-    ("credentials_in", "--credentials-in"),
-    ("expiry_wait", "--expiry-wait"),
-    ("timeout", "--contract-timeout"),
-    ("examples", "--contract-examples"),
-    ("ca_bundle", "--ca-bundle"),
-    ("allow_http", "--allow-http"),  # a switch: passed when true
-    ("profile", "--contract-profile"),
-    ("advisory", "--advisory"),
-    ("keyword", "-k"),
-)
+__all__ = ["SuiteOverran", "read_summary", "run_suite", "suite_command", "watchdog_seconds"]
 
 # Plugins installed with the suite's libraries that the suite never uses (it drives hypothesis and
 # schemathesis itself, asks for no `faker` fixture, has no async test): each loaded costs a start.
 UNUSED_PLUGINS = ("schemathesis", "faker", "anyio")
-EXIT_GRACE = 30  # seconds a suite may take to exit once it closed its output
 # The watchdog of a whole run: the suite's start, plus every exchange it may send taking its whole
 # deadline (limits.py), plus twice the wait for expiry. A bound, never a pace: a run that reaches it
 # is stopped and reported as no verdict.
@@ -78,12 +62,9 @@ def suite_command(args: argparse.Namespace, work: Path) -> list[str]:
     for unused in UNUSED_PLUGINS:
         command += ["-p", f"no:{unused}"]
     command += ["--authcontract-record", str(work / "results.json")]
-    for name, option in PASSED_ON:
-        value = getattr(args, name, None)
-        if value is True:
-            command.append(option)
-        elif value is not None and value is not False:
-            command += [option, str(value)]
+    command += suite_argv(args)  # the settings that hold no secret, from the one table
+    if getattr(args, "keyword", None):
+        command += ["-k", args.keyword]
     if args.junitxml is not None:
         args.junitxml.parent.mkdir(parents=True, exist_ok=True)
         command += [f"--junitxml={args.junitxml.resolve()}", "-o", "junit_suite_name=authcontract"]
@@ -93,61 +74,18 @@ def suite_command(args: argparse.Namespace, work: Path) -> list[str]:
 def run_suite(
     command: list[str], env: dict[str, str], work: Path, err: IO[str], limit: float | None = None
 ) -> int:
-    """Run the suite to its end, its stderr relayed redacted; SuiteOverran if it outlives `limit` s."""
+    """Run the suite to its end, its stderr relayed redacted; SuiteOverran if it outlives `limit` s.
+    Ctrl-C: the suite gets it too and ends, and says nothing more here (child.py)."""
     from contract_tests.redaction import redact
 
     with (work / "stdout.txt").open("w", encoding="utf-8") as stdout:
-        child = subprocess.Popen(command, stdout=stdout, stderr=subprocess.PIPE, text=True, env=env)  # noqa: S603
-        overran = threading.Event()
-        watchdog = threading.Timer(limit or 0, _stop_overrun, (child, overran))
-        watchdog.daemon = True
-        if limit is not None:
-            watchdog.start()
-        try:
-            for line in child.stderr or ():
-                err.write(redact(line))
-                err.flush()
-        except KeyboardInterrupt:
-            _interrupt(child)  # the suite stops too (a terminal's Ctrl-C reached it already)
-            raise
-        finally:
-            watchdog.cancel()
-            if child.stderr is not None:
-                child.stderr.close()
-        try:  # stderr is closed: the run is over, and the process ends within moments
-            code = child.wait(timeout=EXIT_GRACE)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            code = child.wait(timeout=EXIT_GRACE)
-    if overran.is_set():
+        ended = run_child(command, env, err, redact, stdout=stdout, limit=limit)
+    if ended.overran:
         raise SuiteOverran(
             f"the contract suite ran longer than its bound of {limit:.0f} s (from the timeout and the "
             "number of exchanges) and was stopped"
         )
-    return code
-
-
-def _stop_overrun(child: subprocess.Popen[str], overran: threading.Event) -> None:
-    """The watchdog: the suite is terminated, then killed if it lingers; its output closes with it."""
-    if child.poll() is not None:
-        return
-    overran.set()
-    child.terminate()
-    try:
-        child.wait(timeout=EXIT_GRACE)
-    except subprocess.TimeoutExpired:
-        child.kill()
-
-
-def _interrupt(child: subprocess.Popen[str]) -> None:
-    """Ctrl-C in `check`: the suite gets it too, ends, and says nothing more here; killed if it lingers."""
-    if child.poll() is None:
-        child.send_signal(signal.SIGINT)
-    try:
-        child.communicate(timeout=EXIT_GRACE)  # its last words are not relayed: one line is enough
-    except subprocess.TimeoutExpired:
-        child.kill()
-        child.communicate(timeout=EXIT_GRACE)
+    return ended.code
 
 
 def read_summary(work: Path, target: str) -> Summary:

@@ -5,7 +5,7 @@ Fixtures are defined in plugin.py (the one place that chooses the target) and ex
 A check that met a TargetError (see transport.py: a transport failure after the retries, or a 429,
 502, 503 or 504 answer) reached no verdict: it ends as a pytest *error* whose text starts with
 "target error:", never as a failure, and carries the report property `target_error`. A run with
-target errors and no contract failure exits with EXIT_INCONCLUSIVE (3), and the summary says so.
+target errors and no contract failure exits with SuiteExit.NO_VERDICT (3), and the summary says so.
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ import pytest
 
 from .checks import AdvisoryWarning, Clause, ContractViolation
 from .client import TargetError
+from .exits import SuiteExit
 from .junit_warnings import ADVISORY_PROPERTY, mark_warnings
+from .options import ROWS, row
 from .plain_imports import install as import_plainly
 from .plugin import (
-    EXIT_INCONCLUSIVE,
     SETTINGS_KEY,
     clause,
     contract_client,
@@ -40,6 +41,7 @@ from .plugin import (
 from .preflight import Preflight
 from .redaction import install_log_redaction, keep, redact
 from .settings import ConfigError, load_settings
+from .surfaces import add_pytest_options, given
 
 __all__ = [
     "clause",
@@ -57,22 +59,9 @@ __all__ = [
     "token_source",
 ]
 
-EXIT_CONFIG = 4
 TARGET_ERROR_PROPERTY = "target_error"
 TARGET_ERROR_PREFIX = "target error: "
 FAILURES_KEY = pytest.StashKey[Counter[str]]()  # failed reports: "target" errors, "contract" failures
-# settings that have an option; credentials and tokens deliberately have none
-OPTIONS = {
-    "base_url": "base URL of a live target (CONTRACT_BASE_URL); unset: the bundled mock",
-    "token_path": "path of the token endpoint (CONTRACT_TOKEN_PATH, default /authorization)",
-    "credentials_in": "where credentials go: form, json or query (CONTRACT_CREDENTIALS_IN)",
-    "token_params": "extra urlencoded parameters sent with the credentials (CONTRACT_TOKEN_PARAMS)",
-    "protected_path": "a GET path that answers 2xx to a valid Bearer token (CONTRACT_PROTECTED_PATH)",
-    "expiry_wait": "seconds the suite may wait for a token to expire (CONTRACT_EXPIRY_WAIT, default 0)",
-    "timeout": "seconds each HTTP call may take (CONTRACT_TIMEOUT, default 10)",
-    "examples": "schemathesis cases per operation and mode (CONTRACT_EXAMPLES; default 15 mock, 3 live)",
-    "ca_bundle": "PEM file of the CAs to trust for a live https target (CONTRACT_CA_BUNDLE)",
-}
 _undo_log_redaction: list[Callable[[], None]] = []
 
 
@@ -83,24 +72,8 @@ def _preflight_first(preflight_result: Preflight) -> Preflight:
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("contract", "contract suite (contract_tests/)")
-    for name, help_text in OPTIONS.items():
-        flag = f"--contract-{name}" if name in ("timeout", "examples") else "--" + name.replace("_", "-")
-        group.addoption(flag, dest=f"contract_{name}", default=None, help=help_text)
-    group.addoption("--contract-profile", default=None, help="TOML file of non-secret contract settings")
-    group.addoption(
-        "--allow-http",
-        action="store_true",
-        dest="contract_allow_http",
-        default=None,
-        help="allow a plain http base URL off the loopback (CONTRACT_ALLOW_HTTP): credentials in clear",
-    )
-    group.addoption(
-        "--advisory",
-        choices=("warn", "fail"),
-        default="warn",
-        help="advisory (SHOULD-level) checks: report as warnings (default) or fail the run",
-    )
+    """The suite's options, one per row of the table of target settings (options.py)."""
+    add_pytest_options(parser.getgroup("contract", "contract suite (contract_tests/)"))
 
 
 MARKERS = {
@@ -117,13 +90,13 @@ def pytest_configure(config: pytest.Config) -> None:
     config.add_cleanup(import_plainly())
     for name, meaning in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {meaning}")
-    options = {name: config.getoption(f"contract_{name}") for name in (*OPTIONS, "allow_http")}
+    options = {option.name: config.getoption(option.pytest_dest) for option in ROWS if option.pytest_option}
     try:
         config.stash[SETTINGS_KEY] = load_settings(
-            options=options, profile=config.getoption("contract_profile")
+            options=given(options), profile=config.getoption(row("profile").pytest_dest)
         )
     except ConfigError as exc:
-        pytest.exit(f"contract suite: {exc}", returncode=EXIT_CONFIG)
+        pytest.exit(f"contract suite: {exc}", returncode=SuiteExit.CONFIG)
     config.addinivalue_line("filterwarnings", f"always::{AdvisoryWarning.__module__}.AdvisoryWarning")
     config.stash[FAILURES_KEY] = Counter()
     _undo_log_redaction.append(install_log_redaction())
@@ -209,7 +182,7 @@ def pytest_runtest_makereport(
         isinstance(error, ContractViolation)
         and report.when == "call"
         and item.get_closest_marker("advisory") is not None
-        and item.config.getoption("advisory") == "warn"
+        and item.config.getoption(row("advisory").pytest_dest) == "warn"
     ):
         message = str(error)
         report.outcome = "passed"
@@ -257,7 +230,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Target errors and no contract failure: the run is inconclusive, not failed."""
     counts = _failures(session.config)
     if exitstatus == pytest.ExitCode.TESTS_FAILED and counts and counts["target"] and not counts["contract"]:
-        session.exitstatus = EXIT_INCONCLUSIVE
+        session.exitstatus = SuiteExit.NO_VERDICT
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
@@ -283,5 +256,6 @@ def _summarise_target_errors(terminalreporter: pytest.TerminalReporter, config: 
         terminalreporter.write_line(f"the {counts['contract']} contract failure(s) stand on their own")
     else:
         terminalreporter.write_line(
-            f"the run is inconclusive (exit status {EXIT_INCONCLUSIVE}): rerun when the target is healthy"
+            f"the run is inconclusive (exit status {int(SuiteExit.NO_VERDICT)}): "
+            "rerun when the target is healthy"
         )

@@ -17,6 +17,8 @@ import requests
 from . import expiry as expiry_module
 from .checks import Clause, json_body
 from .client import ContractClient
+from .demo import MOCK_PROTECTED_PATH, demo_user
+from .exits import SuiteExit
 from .expiry import Expiry
 from .heap import freeze_once
 from .login import Login, TokenSource, announced_lifetime
@@ -52,11 +54,11 @@ __all__ = [
 ]
 
 SETTINGS_KEY = pytest.StashKey[ContractSettings]()
-EXIT_NO_VERDICT = 3  # the run gives no verdict on the platform, and no check failed
-EXIT_INCONCLUSIVE = EXIT_NO_VERDICT  # the target gave no usable answer to some checks
-EXIT_UNREACHABLE = EXIT_NO_VERDICT  # the pre-flight stopped the run: nothing answered, or a setting is wrong
-EXIT_INTERRUPTED = int(pytest.ExitCode.INTERRUPTED)  # Ctrl-C, during a wait for expiry too
-MOCK_USERNAME, MOCK_PASSWORD, MOCK_PROTECTED_PATH = "demo", "demo-password", "/me"
+# the suite's statuses, as exits.py names them (kept here for the scripts that import them)
+EXIT_NO_VERDICT = SuiteExit.NO_VERDICT  # the run gives no verdict on the platform, and no check failed
+EXIT_INCONCLUSIVE = SuiteExit.NO_VERDICT  # the target gave no usable answer to some checks
+EXIT_UNREACHABLE = SuiteExit.NO_VERDICT  # the pre-flight stopped the run: nothing answered, or a setting
+EXIT_INTERRUPTED = SuiteExit.INTERRUPTED  # Ctrl-C, during a wait for expiry too
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,7 @@ def open_target(settings: ContractSettings) -> Iterator[Target]:
         yield Target(
             description=f"bundled mock at {server.url}",
             base_url=server.url,
-            login=_login(settings, Secret(MOCK_USERNAME), Secret(MOCK_PASSWORD)),
+            login=_login(settings, *demo_user()),
             protected_path=settings.protected_path or MOCK_PROTECTED_PATH,
             settings=settings,
             move_clock=server.state.clock.advance,

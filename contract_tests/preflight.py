@@ -42,21 +42,19 @@ from .client import (
     TargetUnreachable,
     authorization,
 )
+from .demo import MOCK_PROTECTED_PATH, demo_user
 from .login import Issued, Login, announced_lifetime, token_of
+from .options import hint
 from .redaction import redact
 from .settings import ContractSettings
 
 __all__ = ["SETTING", "Preflight", "SettingsMistake", "check_live_settings", "preflight"]
 
-# How each setting is given: the flag (where there is one) and the variable.
+# How each setting the pre-flight may blame is given (flag and variable), from the one table
 SETTING = {
-    "base_url": "--base-url (CONTRACT_BASE_URL)",
-    "token_path": "--token-path (CONTRACT_TOKEN_PATH)",
-    "credentials_in": "--credentials-in (CONTRACT_CREDENTIALS_IN)",
-    "token_params": "CONTRACT_TOKEN_PARAMS (environment or profile; e.g. grant_type=password)",
-    "credentials": "CONTRACT_USERNAME and CONTRACT_PASSWORD (environment or profile; no flag)",
-    "protected_path": "--protected-path (CONTRACT_PROTECTED_PATH)",
-    "ca_bundle": "--ca-bundle (CONTRACT_CA_BUNDLE)",
+    **{name: hint(name) for name in ("base_url", "token_path", "credentials_in", "token_params")},
+    "credentials": hint("username", "password"),
+    **{name: hint(name) for name in ("protected_path", "ca_bundle")},
 }
 PARAMS_ERRORS = frozenset({"unsupported_grant_type", "invalid_client", "unauthorized_client"})
 DESCRIPTION_LIMIT = 80
@@ -140,7 +138,8 @@ def _refuse_untrusted(failure: TargetUnreachable) -> None:
 def _chained(error: BaseException, wanted: type[Wanted]) -> Wanted | None:
     """The first exception of type `wanted` among `error`, its context and causes, and their reasons and
     arguments (urllib3 wraps an ssl error as MaxRetryError(reason=SSLError(SSLCertVerificationError)))."""
-    pending, seen = [error], set()
+    pending: list[BaseException] = [error]
+    seen: set[int] = set()
     while pending and len(seen) < 32:
         current = pending.pop(0)
         if id(current) in seen:
@@ -228,19 +227,20 @@ def _mistake(
     return SettingsMistake(redact(" ".join(f"{line}; check {check}".split())))
 
 
-def check_live_settings(settings: ContractSettings, now: Callable[[], float] = time.monotonic) -> Preflight:
-    """The pre-flight of a live target, on a client of its own: what `check` and `compare` run first."""
-    if settings.base_url is None or settings.username is None or settings.password is None:
+def check_live_settings(
+    settings: ContractSettings, now: Callable[[], float] = time.monotonic, *, base_url: str | None = None
+) -> Preflight:
+    """The pre-flight of a target, on a client of its own: what `check`, `compare` and `load` run first.
+    The target is the settings' live one, or `base_url` (the bundled mock, served: its demo user)."""
+    url = base_url or settings.base_url
+    username, password = settings.username, settings.password
+    if url is None or (settings.is_live and (username is None or password is None)):
         raise ValueError("the pre-flight of a live target needs its base URL and credentials")
-    login = Login(
-        settings.token_path,
-        settings.credentials_in,
-        settings.token_params,
-        settings.username,
-        settings.password,
-    )
-    client = ContractClient(settings.base_url, timeout=settings.timeout, verify=settings.verify)
+    if username is None or password is None:
+        username, password = demo_user()
+    login = Login(settings.token_path, settings.credentials_in, settings.token_params, username, password)
+    client = ContractClient(url, timeout=settings.timeout, verify=settings.verify)
     try:
-        return preflight(client, login, settings.protected_path or "/", now)
+        return preflight(client, login, settings.protected_path or MOCK_PROTECTED_PATH, now)
     finally:
         client.close()

@@ -12,15 +12,15 @@ import math
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
-
-from mockserver.core.redaction import is_secret_field
+from urllib.parse import urlsplit
 
 from .loopback import is_loopback
-from .redaction import Secret, register
+from .options import CREDENTIALS_IN, ENV_PREFIX, ROWS, default, row, where
+from .redaction import Secret
+from .values import ConfigError
 
 __all__ = [
     "CREDENTIALS_IN",
@@ -31,19 +31,10 @@ __all__ = [
     "load_settings",
 ]
 
-ENV_PREFIX = "CONTRACT_"
-CREDENTIALS_IN = ("form", "json", "query")
-SECRET_SETTINGS = frozenset({"username", "password", "expired_token"})
+SECRET_SETTINGS = frozenset(option.name for option in ROWS if option.secret)
 LIVE_REQUIRED = ("username", "password", "protected_path")
-_WHERE = {
-    "username": "CONTRACT_USERNAME (environment or profile)",
-    "password": "CONTRACT_PASSWORD (environment or profile)",
-    "protected_path": "CONTRACT_PROTECTED_PATH (environment, profile or --protected-path)",
-}
-
-
-class ConfigError(ValueError):
-    """A setting is missing or wrong; the message names it and never shows a secret."""
+LAYERED = frozenset(option.name for option in ROWS if option.setting and option.layered)
+_ALLOW = row("allow_http")
 
 
 @dataclass(frozen=True)
@@ -53,23 +44,23 @@ class ContractSettings:
     base_url: str | None = None
     username: Secret | None = None
     password: Secret | None = None
-    token_path: str = "/authorization"
-    credentials_in: str = "form"
-    token_params: tuple[tuple[str, str], ...] = ()
+    token_path: str = default("token_path")
+    credentials_in: str = default("credentials_in")
+    token_params: tuple[tuple[str, str], ...] = default("token_params")
     protected_path: str | None = None
-    expiry_wait: float = 0.0
+    expiry_wait: float = default("expiry_wait")
     expired_token: Secret | None = None
-    timeout: float = 10.0
+    timeout: float = default("timeout")
     examples: int | None = None  # schemathesis cases per operation and mode; None: the target's budget
     ca_bundle: Path | None = None  # the CAs a live https target's certificate is checked against
-    allow_http: bool = False  # plain http off the loopback: the credentials would cross a network in clear
+    allow_http: bool = default("allow_http")  # plain http off the loopback: the password in clear
     profile: Path | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.base_url is not None:
             _check_base_url(self.base_url)
             _refuse_plain_http(self.base_url, self.allow_http)
-            missing = [_WHERE[name] for name in LIVE_REQUIRED if getattr(self, name) is None]
+            missing = [where(name) for name in LIVE_REQUIRED if getattr(self, name) is None]
             if missing:
                 raise ConfigError(f"a live run against {self.base_url} needs {'; '.join(missing)}")
         for name in ("token_path", "protected_path"):
@@ -119,7 +110,7 @@ def _refuse_plain_http(url: str, allowed: bool) -> None:
     if urlsplit(url).scheme == "http" and not is_loopback(url) and not allowed:
         raise ConfigError(
             f"CONTRACT_BASE_URL {url} is plain http off the loopback: the password would cross the "
-            "network in clear; use https, or allow it with --allow-http (CONTRACT_ALLOW_HTTP=1)"
+            f"network in clear; use https, or allow it with {_ALLOW.flag} ({_ALLOW.variable}=1)"
         )
 
 
@@ -156,12 +147,11 @@ def _read_profile(path: Path) -> dict[str, Any]:
 
 
 def _from_environ(environ: Mapping[str, str]) -> dict[str, str]:
-    known = {item.name for item in fields(ContractSettings)} - {"profile"}
     found = {}
     for key, value in environ.items():
         if key.startswith(ENV_PREFIX):
             name = key[len(ENV_PREFIX) :].lower()
-            if name not in known:
+            if name not in LAYERED:
                 raise ConfigError(f"unknown setting in the environment: {key}")
             if value != "":
                 found[name] = value
@@ -169,62 +159,7 @@ def _from_environ(environ: Mapping[str, str]) -> dict[str, str]:
 
 
 def _coerce(name: str, value: Any) -> Any:
-    if name not in {item.name for item in fields(ContractSettings)} or name == "profile":
+    """The value read by its row's parser (options.py)."""
+    if name not in LAYERED:
         raise ConfigError(f"unknown contract setting {name!r}")
-    if name in SECRET_SETTINGS:
-        _require(isinstance(value, str) and value != "", name, "must be a non-empty string")
-        return Secret(value)
-    if name == "token_params":
-        return _token_params(value)
-    if name in ("expiry_wait", "timeout"):
-        try:
-            return float(value)
-        except (TypeError, ValueError):
-            raise ConfigError(f"{env_name(name)} must be a number of seconds, got {value!r}") from None
-    if name == "examples":
-        return _whole_number(name, value)
-    if name == "allow_http":
-        return _yes_or_no(name, value)
-    if name == "base_url":
-        return str(value).rstrip("/")
-    if name == "ca_bundle":
-        return Path(str(value))
-    return str(value)
-
-
-def _whole_number(name: str, value: Any) -> int:
-    """A count from the environment (text), a profile (an integer) or an option; never a bool or 2.5."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        return int(value)
-    raise ConfigError(f"{env_name(name)} must be a whole number, got {value!r}")
-
-
-def _yes_or_no(name: str, value: Any) -> bool:
-    """A switch from the environment (1/0, true/false, yes/no, on/off), a profile or an option."""
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("1", "true", "yes", "on"):
-        return True
-    if text in ("0", "false", "no", "off"):
-        return False
-    raise ConfigError(f"{env_name(name)} must be 1 or 0 (true or false), got {str(value)[:20]!r}")
-
-
-def _token_params(value: Any) -> tuple[tuple[str, str], ...]:
-    if isinstance(value, Mapping):
-        return tuple((str(k), str(v)) for k, v in value.items())
-    try:
-        pairs = parse_qsl(str(value), keep_blank_values=True, strict_parsing=bool(value))
-    except ValueError:
-        # the value is not shown: it may hold a client_secret
-        raise ConfigError("CONTRACT_TOKEN_PARAMS must be urlencoded pairs (a=b&c=d)") from None
-    clashes = {key for key, _ in pairs} & {"username", "password"}
-    if clashes:
-        raise ConfigError("CONTRACT_TOKEN_PARAMS must not hold the credentials")
-    for key, secret in pairs:
-        if is_secret_field(key):
-            register(secret)  # client_secret, refresh_token...: masked in every output like the password
-    return tuple(pairs)
+    return row(name).parse(env_name(name), value)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from authcontract.load.command import _locust_command, add_arguments
+from authcontract.load.arguments import add_arguments
+from authcontract.load.locust_process import locust_command as _locust_command
 
 
 def _args(*argv: str) -> argparse.Namespace:

@@ -51,7 +51,7 @@ def test_a_password_that_spells_a_word_of_the_summary_breaks_no_report(
         Path(argv[argv.index("--contract-summary") + 1]).write_text(json.dumps(written), encoding="utf-8")
         return 0
 
-    monkeypatch.setattr(command, "_locust", locust)
+    monkeypatch.setattr(command, "run_locust", locust)
     monkeypatch.setattr(command, "_preflight", lambda settings, base_url: None)
     results, junit = tmp_path / "load.json", tmp_path / "load.xml"
     args = build_parser().parse_args(

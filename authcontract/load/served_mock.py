@@ -21,6 +21,8 @@ from contextlib import contextmanager, suppress
 
 import requests
 
+from mockserver.serving.lifetime import die_with_this_process
+
 __all__ = ["MockNotStarted", "served_mock"]
 
 START_TIMEOUT = 60.0
@@ -59,6 +61,7 @@ def served_mock(*flags: str) -> Iterator[str]:
             stderr=log,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
+            preexec_fn=die_with_this_process(),  # and with this process, however it dies
         )
         try:
             url = f"http://127.0.0.1:{port}"

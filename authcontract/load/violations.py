@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from contract_tests.exits import Exit
+
 __all__ = [
     "BREAKING_TIERS",
     "EXAMPLES_PER_CLAUSE",
@@ -33,7 +35,7 @@ __all__ = [
 
 EXAMPLES_PER_CLAUSE = 3
 BREAKING_TIERS = ("contract", "rfc")  # advisory (SHOULD) violations are reported, never fail the run
-EXIT_KEPT, EXIT_BROKEN, EXIT_NO_VERDICT = 0, 1, 2
+EXIT_KEPT, EXIT_BROKEN, EXIT_NO_VERDICT = int(Exit.KEPT), int(Exit.BROKEN), int(Exit.NO_VERDICT)
 FINGERPRINT_CHARACTERS = 32  # 128 bits of SHA-256: no collision among any number of tokens a run issues
 
 

@@ -348,5 +348,7 @@ def test_no_verdict_without_a_target_bad_settings_or_refused_credentials() -> No
     with MockServer(app=leaky_app(platform)) as server:
         refused = load(env=_live(server.url, platform.username, "not-" + platform.password))
     assert refused.returncode == 2
-    assert "refused the configured credentials" in refused.stderr
+    assert "the configured login was refused" in refused.stderr  # the pre-flight of check and compare
+    assert "check CONTRACT_USERNAME and CONTRACT_PASSWORD" in refused.stderr
+    assert refused.stderr.rstrip().endswith("; no load was sent")
     assert platform.password_tail not in refused.stderr

@@ -19,7 +19,7 @@ import psutil
 import requests
 from flask import Flask, jsonify, request
 
-from authcontract.load.command import LOCUSTFILE
+from authcontract.load.locust_process import LOCUSTFILE
 from mockserver import MockServer
 
 from ..processes import TIMEOUT, free_port
