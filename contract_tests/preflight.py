@@ -45,7 +45,7 @@ from .client import (
 from .demo import MOCK_PROTECTED_PATH, demo_user
 from .login import Issued, Login, announced_lifetime, token_of
 from .options import hint
-from .redaction import redact
+from .redaction import keep, redact, say
 from .settings import ContractSettings
 
 __all__ = ["SETTING", "Preflight", "SettingsMistake", "check_live_settings", "preflight"]
@@ -111,7 +111,8 @@ def preflight(
         raise SettingsMistake(str(exc)) from None
     except TargetUnreachable as exc:
         _refuse_untrusted(exc)
-        raise SettingsMistake(redact(f"{exc}; check {SETTING['base_url']}")) from None
+        check = keep(f"check {SETTING['base_url']}")
+        raise SettingsMistake(redact(f"{exc}; {check}")) from None
 
 
 def _refuse_untrusted(failure: TargetUnreachable) -> None:
@@ -222,9 +223,17 @@ def _mistake(
 ) -> SettingsMistake:
     request = reply.request
     check = " and ".join(SETTING[name] for name in settings)
-    line = f"{what}: {request.method} {request.url} answered {_answer(reply, with_error)}"
-    line += f" {context.strip()}" if context.strip() else ""
-    return SettingsMistake(redact(" ".join(f"{line}; check {check}".split())))
+    keep(what)  # the tool's words: a password that spells "login" leaves them whole
+    keep(f"check {check}")
+    line = say(
+        "{what}: {method} {url} answered {answer}",
+        what=what,
+        method=request.method,
+        url=request.url,
+        answer=_answer(reply, with_error),
+    )
+    line += f" {redact(context.strip())}" if context.strip() else ""
+    return SettingsMistake(" ".join(f"{line}; check {check}".split()))
 
 
 def check_live_settings(

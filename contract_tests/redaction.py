@@ -20,6 +20,7 @@ import html
 import json
 import logging
 import re
+import string
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -38,6 +39,7 @@ __all__ = [
     "keep",
     "redact",
     "register",
+    "say",
     "spellings",
 ]
 
@@ -228,6 +230,20 @@ def keep(text: str | None) -> str | None:
     """Mark a text as the suite's own (a title, a clause, an expectation): never masked; returns it."""
     REDACTOR.keep(text)
     return text
+
+
+def say(template: str, /, **values: object) -> str:
+    """A line the tool prints: `template`'s words are the tool's own, kept (a password that spells
+    "login" or "live" leaves "the configured login was refused" whole), and each value, which may come
+    from the platform or the user, is redacted before it is put in its place."""
+    parts = []
+    for literal, field, spec, _conversion in string.Formatter().parse(template):
+        if literal.strip():
+            keep(literal.strip())
+        parts.append(literal)
+        if field is not None:
+            parts.append(redact(format(values[field], spec or "")))
+    return "".join(parts)
 
 
 def install_log_redaction() -> Callable[[], None]:

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from .loopback import is_loopback
 from .options import CREDENTIALS_IN, ENV_PREFIX, ROWS, default, row, where
-from .redaction import Secret
+from .redaction import Secret, keep, say
 from .values import ConfigError
 
 __all__ = [
@@ -62,7 +62,12 @@ class ContractSettings:
             _refuse_plain_http(self.base_url, self.allow_http)
             missing = [where(name) for name in LIVE_REQUIRED if getattr(self, name) is None]
             if missing:
-                raise ConfigError(f"a live run against {self.base_url} needs {'; '.join(missing)}")
+                for hint in missing:  # the tool's words: a password that spells "path" leaves them whole
+                    keep(hint)
+                needs = "; ".join(missing)
+                raise ConfigError(
+                    say("a live run against {url} needs {needs}", url=self.base_url, needs=needs)
+                )
         for name in ("token_path", "protected_path"):
             value = getattr(self, name)
             _require(value is None or (value.startswith("/") and "?" not in value), name, "must be a path")

@@ -26,7 +26,7 @@ from typing import Any
 import requests
 
 from .limits import ExchangeLimit, mount_limits
-from .redaction import redact
+from .redaction import redact, say
 
 __all__ = [
     "BACKOFF_SECONDS",
@@ -99,9 +99,13 @@ def refuse_unavailable(response: requests.Response) -> None:
     retry_after = response.headers.get("Retry-After")
     wait = f", Retry-After: {retry_after[:40]}" if retry_after else ""
     raise TargetUnavailable(
-        redact(
-            f"the target is unavailable: {status} on {request.method} {request.url} "
-            f"(an answer that is no verdict: not retried; retry later{wait})"
+        say(
+            "the target is unavailable: {status} on {method} {url} "
+            "(an answer that is no verdict: not retried; retry later{wait})",
+            status=status,
+            method=request.method,
+            url=request.url,
+            wait=wait,
         )
     )
 
@@ -124,14 +128,23 @@ class ContractSession(requests.Session):
                 _ = response.content  # read here, streamed or not: a body cut off fails this attempt
             except ExchangeLimit as exc:
                 raise TargetOverLimit(
-                    redact(f"the target's answer broke a limit: {exc}: {request.method} {request.url}")
+                    say(
+                        "the target's answer broke a limit: {exc}: {method} {url}",
+                        exc=exc,
+                        method=request.method,
+                        url=request.url,
+                    )
                 ) from None
             except TRANSPORT_ERRORS as exc:
                 if attempt == attempts or isinstance(exc, NOT_RETRIED):
                     raise TargetUnreachable(
-                        redact(
-                            f"the target is unreachable: transport error on {request.method} {request.url} "
-                            f"after {attempt} attempt{'s' if attempt > 1 else ''}: {short_reason(exc)}"
+                        say(
+                            "the target is unreachable: transport error on {method} {url} after "
+                            + ("{attempt} attempts: {reason}" if attempt > 1 else "1 attempt: {reason}"),
+                            method=request.method,
+                            url=request.url,
+                            attempt=attempt,
+                            reason=short_reason(exc),
                         )
                     ) from None
                 time.sleep(self.backoff * attempt)
