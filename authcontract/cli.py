@@ -12,6 +12,7 @@ import importlib.util
 import os
 import sys
 from collections.abc import Sequence
+from typing import IO, cast
 
 from contract_tests.exits import Exit
 from mockserver.extras import EXTRAS, MissingExtra, require
@@ -85,7 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return Exit.NO_VERDICT
     from .text import PrintableStream  # the platform's words never drive the terminal (issue 31 item 7)
 
-    out, err = PrintableStream(sys.stdout), PrintableStream(sys.stderr)
+    # IO[str] in all but name: what PrintableStream does not write itself it hands to the stream it wraps
+    out, err = cast(IO[str], PrintableStream(sys.stdout)), cast(IO[str], PrintableStream(sys.stderr))
     try:
         if args.command == "load":
             from .load.command import run_load

@@ -148,6 +148,8 @@ def pytest_runtest_makereport_without_traceback(
     chain of requests and urllib3 exceptions) that formatting read the source of every frame: 27 of
     the 39 s of a profiled run against a target answering 503."""
     error = call.excinfo.value if call.excinfo is not None else None
+    if call.when == "collect":
+        return None  # a collection error is pytest's own report
     if not isinstance(error, (ContractViolation, TargetError)):
         return None  # pytest's own report
     sections = [(f"Captured {key} {when}", content) for when, key, content in item._report_sections]

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 import requests
 
@@ -21,6 +22,21 @@ from .redaction import Secret, redact
 __all__ = ["Issued", "Login", "TokenSource", "announced_lifetime", "issued_token", "token_of"]
 
 _LINE_BREAK = re.compile(r"[\r\n]")
+
+
+class Sender(Protocol):
+    """What a login needs of a client: the suite's ContractClient, compare's ProbeClient, Locust's."""
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        params: Mapping[str, str] | None = None,
+        data: Mapping[str, str] | None = None,
+        json_body: Mapping[str, str] | None = None,
+    ) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -35,7 +51,7 @@ class Login:
 
     def send(
         self,
-        client: ContractClient,
+        client: Sender,
         *,
         username: Secret | None = None,
         password: Secret | None = None,

@@ -94,7 +94,7 @@ class Gathering:
         options = environment.parsed_options
         self.summary_path = getattr(options, "contract_summary", "") if options is not None else ""
         web = environment.web_ui
-        if web is not None:
+        if web is not None and web.app is not None:
             guard(web.app, bound=web.host, port=web.port, tls=bool(web.tls_cert), target=self.target)
         seconds = getattr(options, "contract_run_time", 0) if options is not None else 0
         if seconds and not isinstance(environment.runner, WorkerRunner):

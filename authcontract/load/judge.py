@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
+from typing import Any
 
 import requests
 
@@ -84,13 +85,18 @@ def login(response: requests.Response) -> Outcome:
             ("expires_in_is_positive_integer", "expires_in"),
         ):
             if name in body:
-                judged.append((clause_id, lambda c, name=name: checks.expect_schema(c, body, name, response)))
+                judged.append((clause_id, _schema_of(body, name, response)))
     if carries_token(body):
         judged.append(("token_response_is_not_stored", lambda c: checks.expect_no_store(c, response)))
         judged.append(
             ("token_response_has_pragma_no_cache", lambda c: checks.expect_pragma_no_cache(c, response))
         )
     return _judge(response, judged)
+
+
+def _schema_of(body: dict[str, Any], name: str, response: requests.Response) -> Callable[[Clause], None]:
+    """The check that the token answer's field `name` has its schema's type."""
+    return lambda clause: checks.expect_schema(clause, body, name, response)
 
 
 def _protected(

@@ -10,7 +10,7 @@ spells one of the summary's own words (`checked`, `requests`, `true`) masks valu
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -30,11 +30,11 @@ def build_summary(
     target_errors: Mapping[str, int],
     ledger: TokenLedger,
     traffic: Mapping[str, Any],
-    endpoints: list[Mapping[str, Any]],
+    endpoints: Sequence[Mapping[str, Any]],
 ) -> dict[str, Any]:
     """Every clause of the catalogue appears, checked or not: a clause never exercised says so."""
     infos = {clause_id: info(clause_id) for clause_id in CLAUSES}
-    empty = {"checked": 0, "violations": 0, "first_at": None, "last_at": None, "examples": []}
+    empty: dict[str, Any] = {"checked": 0, "violations": 0, "first_at": None, "last_at": None, "examples": []}
     rows = []
     for clause_id, about in sorted(infos.items(), key=lambda item: (TIER_ORDER[item[1].tier], item[0])):
         tally = {**empty, **clauses.get(clause_id, {})}

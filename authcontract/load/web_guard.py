@@ -69,7 +69,7 @@ def guard(app: Flask, *, bound: str, port: int, tls: bool, target: str | None) -
         return answer
 
     app.before_request(refuse_foreign)
-    app.wsgi_app = _without_cors(app.wsgi_app)  # type: ignore[method-assign]
+    app.wsgi_app = _without_cors(app.wsgi_app)  # type: ignore[method-assign,assignment]
 
 
 def _foreign(hosts: frozenset[str], origins: frozenset[str]) -> str | None:
