@@ -7,22 +7,16 @@ read from that same file, so the two can never disagree.
 
 from __future__ import annotations
 
-from mockserver.data import fixture_path, load_json
+from mockserver.data import DEMO_USERNAME, demo_credentials
 
 from .redaction import Secret
 
 __all__ = ["DEMO_PASSWORD", "DEMO_USERNAME", "MOCK_PROTECTED_PATH", "demo_user"]
 
-DEMO_USERNAME = "demo"  # every sample permission (fixtures/users.json)
 MOCK_PROTECTED_PATH = "/me"  # the bundled mock's GET path that a valid token opens
 
 
-def _password_of(username: str) -> str:
-    users = load_json(fixture_path("users.json"))["users"]
-    return next(str(user["password"]) for user in users if user["username"] == username)
-
-
-DEMO_PASSWORD = _password_of(DEMO_USERNAME)
+DEMO_PASSWORD = demo_credentials()[1]
 
 
 def demo_user() -> tuple[Secret, Secret]:

@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-__all__ = ["fixture_path", "fixtures_dir", "load_json", "load_yaml"]
+__all__ = ["DEMO_USERNAME", "demo_credentials", "fixture_path", "fixtures_dir", "load_json", "load_yaml"]
+
+DEMO_USERNAME = "demo"  # the bundled users' demo, with every sample permission (fixtures/users.json)
 
 _PACKAGE = Path(__file__).resolve().parent
 _CANDIDATES = (_PACKAGE / "fixtures", _PACKAGE.parent / "fixtures")
@@ -44,3 +46,10 @@ def load_yaml(path: Path) -> Any:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with path.open(encoding="utf-8") as handle:
         return yaml.load(handle, Loader=loader)  # noqa: S506 - a safe loader, C or Python
+
+
+def demo_credentials() -> tuple[str, str]:
+    """The demo user's name and password, as fixtures/users.json holds them: the one place they are
+    defined, for the plugin, the suite, `compare` and `load` alike."""
+    users = load_json(fixture_path("users.json"))["users"]
+    return DEMO_USERNAME, next(str(user["password"]) for user in users if user["username"] == DEMO_USERNAME)

@@ -128,7 +128,9 @@ def auth_mock(auth_mock_server: MockServer, auth_mock_settings: Settings) -> Ite
 @pytest.fixture
 def auth_mock_user() -> tuple[str, str]:
     """Who `auth_token` logs in as: override (or parametrize indirectly) to use another user."""
-    return ("demo", "demo-password")
+    from .data import demo_credentials
+
+    return demo_credentials()
 
 
 @pytest.fixture
