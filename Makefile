@@ -5,8 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 # Programs the tests drive, from Debian's packages (the README tour uses curl and jq; the shared
-# store's tests run a real redis-server; tests/browser/ drives headless chromium). Installed only when
-# missing; needs root, as in CI.
+# store's tests run a real redis-server; tests/mock/ and tests/project/ drive headless chromium).
+# Installed only when missing; needs root, as in CI.
 DEBIAN_TOOLS := redis-server curl jq chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -52,7 +52,7 @@ test: $(STAMP) tools
 	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 fuzz: $(STAMP)
-	$(BIN)/python -m pytest tests/test_openapi_conformance.py tests/test_properties.py \
+	$(BIN)/python -m pytest tests/mock/test_openapi_conformance.py tests/mock/test_properties.py \
 	  --hypothesis-profile=fuzz --hypothesis-show-statistics -q -s
 	$(BIN)/python -m pytest -m soak -q
 
@@ -92,7 +92,7 @@ dist: $(STAMP)
 	rm -rf dist
 	$(BIN)/hatchling build -t sdist -t wheel -d dist
 	$(BIN)/twine check --strict dist/*
-	$(BIN)/python -m pytest -m dist -p no:cacheprovider tests/test_wheel.py
+	$(BIN)/python -m pytest -m dist -p no:cacheprovider tests/project/test_wheel.py
 
 # The documentation site: `make docs` builds it into $(SITE_DIR)/ (--strict: a broken link or anchor
 # fails; open site/index.html), `make docs-serve` serves it on 127.0.0.1:8000 as you edit.

@@ -5,7 +5,7 @@ A row names the setting (a ContractSettings field, or how the suite runs), the c
 the profile key, how its value is read, its default, whether it is secret, its help and the hint
 the pre-flight prints. surfaces.py makes the argparse flags, the pytest options and a child's
 argv and environment from these rows; settings.py reads the layers with them; preflight.py names
-them with `hint()`. A new setting is one new row: tests/contract/test_options.py checks every surface.
+them with `hint()`. A new setting is one new row: tests/suite/test_options.py checks every surface.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ stays as it was, and one the path finder cannot find goes on to pytest's finder 
 
 Each package's top module and its pytest integration (`schemathesis.pytest`, `anyio.pytest_plugin`)
 are left to pytest: a later pytest session in the same process (`pytest.main`, pytester, the
-proof platforms in tests/contract) marks those names for rewriting again and warns, an error
+proof platforms in tests/suite) marks those names for rewriting again and warns, an error
 under `filterwarnings = error`, if it finds them imported without.
 """
 

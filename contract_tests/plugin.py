@@ -72,7 +72,7 @@ class Budget:
 # A live platform gets a few examples only: each is a failed login, and accounts lock. The bundled
 # mock gets invalid data too, so every check runs, negative_data_rejection included; 15 cases of
 # each mode already send odd characters, extra fields, empty, missing and over-long credentials.
-# Fuzzing the mock in depth is tests/test_openapi_conformance.py's job (50 cases, `make fuzz` 1000).
+# Fuzzing the mock in depth is tests/mock/test_openapi_conformance.py's job (50 cases, `make fuzz` 1000).
 MOCK_BUDGET = Budget(examples=15, negative=True)
 LIVE_BUDGET = Budget(examples=3, negative=False)
 

@@ -1,7 +1,7 @@
 """Regenerate fixtures/routes.rendered.json: the bundled routes' bodies as faker renders them.
 
 Run `.venv/bin/python scripts/render_routes.py` after changing fixtures/routes.json, the default
-seed or faker; tests/test_routes_file.py fails until the file matches (it needs the 'fake' extra).
+seed or faker; tests/mock/test_routes_file.py fails until the file matches (it needs the 'fake' extra).
 """
 
 from __future__ import annotations

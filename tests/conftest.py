@@ -46,13 +46,13 @@ def pytest_assertrepr_compare(op: str, left: object, right: object) -> list[str]
 # hands tests out in collection order: these start the run, and both workers end it on short tests
 # instead of one of them finishing a 20 s test alone.
 HEAVY_FIRST = (
-    "tests/test_openapi_conformance.py",
-    "tests/ecosystem/test_check.py",
-    "tests/ecosystem/test_docs.py",
-    "tests/ecosystem/test_load_command.py",
-    "tests/ecosystem/test_workflows.py",
-    "tests/contract/test_flaky.py",
-    "tests/contract/test_breaches.py",
+    "tests/mock/test_openapi_conformance.py",
+    "tests/cli/test_check.py",
+    "tests/project/test_docs.py",
+    "tests/cli/test_load_command.py",
+    "tests/project/test_workflows.py",
+    "tests/suite/test_flaky.py",
+    "tests/suite/test_breaches.py",
 )
 
 
@@ -65,7 +65,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Freeze what collection left alive (flask, schemathesis, hypothesis, every test module) out of the
     cyclic garbage collector's sight: objects are still freed by reference counting, but each full
-    collection no longer walks them. The contract suite run in this process (tests/contract/) ends
+    collection no longer walks them. The contract suite run in this process (tests/suite/) ends
     every run with pytest's own full collections, which took a fifth of a short run's time."""
     gc.collect()
     gc.freeze()

@@ -24,6 +24,7 @@ from mockserver.serving.lifetime import die_with_this_process
 
 TIMEOUT = 5
 START_TIMEOUT = 30
+SUBPROCESS_TIMEOUT = 120  # seconds: a hung downstream pytest run fails its test, not the CI job
 
 
 def free_port() -> int:

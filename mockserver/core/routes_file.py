@@ -1,7 +1,7 @@
 """Protected routes declared as data, with bodies that faker fills from a fixed seed.
 
 The bundled routes come pre-rendered for the default seed (fixtures/routes.rendered.json, pinned to
-faker's rendering by tests/test_routes_file.py), so a plain install serves them without faker.
+faker's rendering by tests/mock/test_routes_file.py), so a plain install serves them without faker.
 """
 
 from __future__ import annotations

@@ -1,0 +1,55 @@
+"""A bench killed mid-run takes its servers with it (left behind, they skewed the next run)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ..processes import alive, start_server
+
+ROOT = Path(__file__).resolve().parents[2]
+_BENCH = """
+import sys, time
+from pathlib import Path
+from bench.processes import Server, free_port
+
+port = free_port()
+command = [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port)]
+server = Server("http.server", command, port, Path(sys.argv[1]) / "server.log").start()
+Path(sys.argv[1], "pid").write_text(str(server.pid))
+time.sleep(600)  # killed by the test long before
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_a_killed_bench_leaves_no_server_behind(tmp_path: Path) -> None:
+    bench = start_server([sys.executable, "-c", _BENCH, str(tmp_path)], cwd=ROOT, stderr=subprocess.PIPE)
+    pid_file = tmp_path / "pid"
+    server = None
+    try:
+        deadline = time.monotonic() + 30
+        while not pid_file.exists() or not pid_file.read_text():  # written, not just created
+            assert bench.poll() is None, bench.communicate(timeout=5)[1]
+            assert time.monotonic() < deadline, "the bench's server did not start"
+            time.sleep(0.05)  # polling for the start, not waiting for expiry
+        server = int(pid_file.read_text())
+        assert alive(server)
+        bench.kill()
+        bench.wait(5)
+        deadline = time.monotonic() + 5
+        while alive(server) and time.monotonic() < deadline:
+            time.sleep(0.05)  # polling for the kernel to kill it
+        assert not alive(server), "the server outlived the bench that started it"
+    finally:
+        bench.kill()
+        bench.communicate(timeout=5)
+        if server is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(server, signal.SIGKILL)
