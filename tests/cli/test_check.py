@@ -6,18 +6,14 @@ back (platforms.py), a port where nothing listens. Each run is a real `authcontr
 
 from __future__ import annotations
 
-import fcntl
 import html
 import json
 import os
 import re
-import select
 import shutil
 import socket
 import subprocess
 import sys
-import termios
-import time
 from itertools import pairwise
 from pathlib import Path
 from urllib.parse import quote, quote_plus
@@ -31,11 +27,11 @@ from tests.suite.mistakes import MISTAKES, Mistake
 from tests.suite.targets import FakeClock, Platform, platform_app, serve
 
 from .platforms import LeakyPlatform, leaky_app
+from .terminal import converse, last_lines, on_a_terminal
 
 AUTHCONTRACT = shutil.which("authcontract", path=str(Path(sys.executable).parent))
 RUN_TIMEOUT = 180
 QUICK_EXAMPLES = 3  # schemathesis cases per mode where a test asserts on reporting, not on fuzzing
-TYPING_DELAY = 0.3
 
 
 def _environment(**extra: str) -> dict[str, str]:
@@ -193,43 +189,13 @@ def test_an_unreachable_target_gives_no_verdict(tmp_path: Path) -> None:
     assert password not in result.stdout + result.stderr
 
 
-def _converse(command: list[str], answers: dict[str, str], env: dict[str, str]) -> tuple[int, str]:
-    """Run `command` on a pseudo-terminal of its own, answering each prompt; returns (status, transcript)."""
-    main, child_end = os.openpty()
-    process = subprocess.Popen(
-        command, stdin=child_end, stdout=child_end, stderr=child_end, env=env, start_new_session=True
-    )
-    os.close(child_end)
-    transcript, pending = b"", dict(answers)
-    try:
-        while True:
-            ready, _, _ = select.select([main], [], [], RUN_TIMEOUT)
-            if not ready:
-                raise AssertionError(f"no output for {RUN_TIMEOUT} s: {transcript[-500:]!r}")
-            try:
-                chunk = os.read(main, 4096)
-            except OSError:  # EIO: the other end closed
-                break
-            if not chunk:
-                break
-            transcript += chunk
-            for prompt in [p for p in pending if p.encode() in transcript]:
-                os.write(main, pending.pop(prompt).encode() + b"\n")
-        return process.wait(timeout=RUN_TIMEOUT), transcript.decode(errors="replace")
-    finally:
-        os.close(main)
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=10)
-
-
 def test_credentials_are_asked_at_a_terminal_and_the_password_is_not_echoed() -> None:
     assert AUTHCONTRACT is not None
     with MockServer(Settings(log_requests=False)) as mock:
         command = [AUTHCONTRACT, "check", "--base-url", mock.url, "--protected-path", "/me", "-k", "bearer"]
         answers = {"CONTRACT_USERNAME (username on the platform): ": "demo"}
         answers["CONTRACT_PASSWORD (password on the platform): "] = "demo-password"
-        status, transcript = _converse(command, answers, _environment())
+        status, transcript = converse(command, answers, _environment())
     assert status == 0, transcript
     assert "CONTRACT_PASSWORD (password on the platform):" in transcript
     assert "PASS    contract  A fresh token opens the protected path" in transcript
@@ -367,54 +333,6 @@ def test_the_bundled_mock_with_a_wrong_protected_path_stops_in_one_line_without_
     ), result.stderr
 
 
-def _on_a_terminal(
-    command: list[str], env: dict[str, str], steps: list[tuple[str, bytes]]
-) -> tuple[int, str]:
-    """Run `command` with a pseudo-terminal as its controlling terminal; at each expected text, type
-    the keys (b"\\x03" is Ctrl-C, b"\\x04" Ctrl-D), as a person would. Returns (status, transcript)."""
-
-    def controlling_terminal() -> None:
-        os.setsid()
-        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-
-    main, child_end = os.openpty()
-    process = subprocess.Popen(  # the terminal must be the child's own controlling one
-        command, stdin=child_end, stdout=child_end, stderr=child_end, env=env, preexec_fn=controlling_terminal
-    )
-    os.close(child_end)
-    transcript, pending = b"", list(steps)
-    try:
-        while True:
-            ready, _, _ = select.select([main], [], [], RUN_TIMEOUT)
-            if not ready:
-                raise AssertionError(f"no output for {RUN_TIMEOUT} s: {transcript[-500:]!r}")
-            try:
-                chunk = os.read(main, 4096)
-            except OSError:  # EIO: the other end closed
-                break
-            if not chunk:
-                break
-            transcript += chunk
-            if pending and pending[0][0].encode() in transcript:
-                time.sleep(TYPING_DELAY)  # as a person would: a prompt flushes what was typed before it
-                os.write(main, pending.pop(0)[1])
-        return process.wait(timeout=RUN_TIMEOUT), transcript.decode(errors="replace")
-    finally:
-        os.close(main)
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=10)
-
-
-def _last_lines(transcript: str) -> list[str]:
-    """The lines after the keys typed at the prompt (a terminal shows Ctrl-C as ^C)."""
-    return [
-        line.strip()
-        for line in transcript.replace("^C", "\n").replace("^D", "\n").splitlines()
-        if line.strip()
-    ]
-
-
 @pytest.mark.parametrize(
     ("key", "line"),
     [
@@ -426,10 +344,10 @@ def _last_lines(transcript: str) -> list[str]:
 def test_ctrl_c_or_ctrl_d_at_the_prompt_is_one_line_and_no_verdict(key: bytes, line: str) -> None:
     assert AUTHCONTRACT is not None
     command = [AUTHCONTRACT, "check", "--base-url", "http://127.0.0.1:9", "--protected-path", "/me"]
-    status, transcript = _on_a_terminal(command, _environment(), [("(username on the platform): ", key)])
+    status, transcript = on_a_terminal(command, _environment(), [("(username on the platform): ", key)])
     assert status == 2, transcript
     assert "Traceback" not in transcript
-    assert _last_lines(transcript)[-1] == line, transcript
+    assert last_lines(transcript)[-1] == line, transcript
     assert "RESULT" not in transcript
 
 
@@ -444,11 +362,11 @@ def test_ctrl_c_while_waiting_for_expiry_is_one_line_and_no_verdict() -> None:
             CONTRACT_EXPIRY_WAIT="60",
         )
         command = [AUTHCONTRACT, "check", "--base-url", url, "--protected-path", "/me", "-k", "expired_token"]
-        status, transcript = _on_a_terminal(command, env, [("waiting 31 s for a token to expire", b"\x03")])
+        status, transcript = on_a_terminal(command, env, [("waiting 31 s for a token to expire", b"\x03")])
     assert status == 2, transcript
     assert "Traceback" not in transcript
     assert "KeyboardInterrupt" not in transcript
-    lines = _last_lines(transcript)
+    lines = last_lines(transcript)
     assert lines[-1] == "authcontract check: interrupted (Ctrl-C): no verdict", transcript
     assert lines[-2].startswith("authcontract: waiting 31 s"), transcript  # nothing else in between
     assert "RESULT" not in transcript

@@ -1,0 +1,92 @@
+"""A person at a terminal, for the tests of commands that prompt: a pseudo-terminal of the command's
+own (its controlling terminal where Ctrl-C must reach it), prompts answered and keys typed as they
+appear, with the pause a person takes.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import select
+import subprocess
+import termios
+import time
+
+TIMEOUT = 180  # seconds without output before the command is taken for hung (a whole suite run)
+TYPING_DELAY = 0.3  # seconds: a prompt flushes what was typed before it, as a terminal's line discipline does
+
+
+def converse(command: list[str], answers: dict[str, str], env: dict[str, str]) -> tuple[int, str]:
+    """Run `command` on a pseudo-terminal of its own, answering each prompt; returns (status, transcript)."""
+    main, child_end = os.openpty()
+    process = subprocess.Popen(
+        command, stdin=child_end, stdout=child_end, stderr=child_end, env=env, start_new_session=True
+    )
+    os.close(child_end)
+    transcript, pending = b"", dict(answers)
+    try:
+        while True:
+            ready, _, _ = select.select([main], [], [], TIMEOUT)
+            if not ready:
+                raise AssertionError(f"no output for {TIMEOUT} s: {transcript[-500:]!r}")
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:  # EIO: the other end closed
+                break
+            if not chunk:
+                break
+            transcript += chunk
+            for prompt in [p for p in pending if p.encode() in transcript]:
+                os.write(main, pending.pop(prompt).encode() + b"\n")
+        return process.wait(timeout=TIMEOUT), transcript.decode(errors="replace")
+    finally:
+        os.close(main)
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def on_a_terminal(command: list[str], env: dict[str, str], steps: list[tuple[str, bytes]]) -> tuple[int, str]:
+    """Run `command` with a pseudo-terminal as its controlling terminal; at each expected text, type
+    the keys (b"\\x03" is Ctrl-C, b"\\x04" Ctrl-D), as a person would. Returns (status, transcript)."""
+
+    def controlling_terminal() -> None:
+        os.setsid()
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    main, child_end = os.openpty()
+    process = subprocess.Popen(  # the terminal must be the child's own controlling one
+        command, stdin=child_end, stdout=child_end, stderr=child_end, env=env, preexec_fn=controlling_terminal
+    )
+    os.close(child_end)
+    transcript, pending = b"", list(steps)
+    try:
+        while True:
+            ready, _, _ = select.select([main], [], [], TIMEOUT)
+            if not ready:
+                raise AssertionError(f"no output for {TIMEOUT} s: {transcript[-500:]!r}")
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:  # EIO: the other end closed
+                break
+            if not chunk:
+                break
+            transcript += chunk
+            if pending and pending[0][0].encode() in transcript:
+                time.sleep(TYPING_DELAY)  # as a person would: a prompt flushes what was typed before it
+                os.write(main, pending.pop(0)[1])
+        return process.wait(timeout=TIMEOUT), transcript.decode(errors="replace")
+    finally:
+        os.close(main)
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def last_lines(transcript: str) -> list[str]:
+    """The lines after the keys typed at the prompt (a terminal shows Ctrl-C as ^C)."""
+    return [
+        line.strip()
+        for line in transcript.replace("^C", "\n").replace("^D", "\n").splitlines()
+        if line.strip()
+    ]
