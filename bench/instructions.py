@@ -31,7 +31,7 @@ WARMUP = 300
 US_PER_INSTRUCTION = 42 / 370_416
 _COLLECTED = re.compile(rb"Collected : (\d+)")
 _BASELINE = "none"
-CASES = ("authorization", "me", "authorization-logged", "me-logged", "bare")
+CASES = ("authorization", "me", "me-refused", "authorization-logged", "me-logged", "bare")
 
 
 def available() -> bool:

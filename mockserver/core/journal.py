@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..store import Backend
-from .redaction import LEAF_TYPES, MASK, redact_fields, redact_header, redact_query
+from .redaction import LEAF_TYPES, MASK, header_kind, redact_fields, redact_header_as, redact_query
 
 __all__ = [
     "MAX_ITEMS",
@@ -109,6 +109,8 @@ def bounded_entry(
 
 
 def _bounded_headers(headers: Iterable[tuple[str, str]], cut: _Cut) -> dict[str, str]:
+    """Every header of every request passes here: the kind of a name is looked up once (cached in
+    redaction), and a value is redacted only when its kind says so."""
     kept: dict[str, str] = {}
     for count, (name, value) in enumerate(headers):
         if count == MAX_ITEMS:
@@ -117,7 +119,10 @@ def _bounded_headers(headers: Iterable[tuple[str, str]], cut: _Cut) -> dict[str,
         if len(name) > MAX_NAME_CHARS:  # too long to judge by its name: masked
             kept[cut.text(name, MAX_NAME_CHARS)] = MASK
             continue
-        kept[name] = cut.text(redact_header(name, value), MAX_VALUE_CHARS)
+        kind = header_kind(name)
+        if kind is not None:
+            value = redact_header_as(kind, value)
+        kept[name] = value if len(value) <= MAX_VALUE_CHARS else cut.text(value, MAX_VALUE_CHARS)
     return kept
 
 

@@ -50,6 +50,10 @@ _MAX_TOKEN_CHARS = 2048  # a username of 256 four-byte characters still fits
 # (409 past a cap, until a reset), never forgotten, since a forgotten revocation revives its token.
 MAX_REVOKED_TOKENS = 10_000
 MAX_REVOKED_USERS = 1_000
+# Tokens whose seal was checked, kept per signing key with what the check found: a load test sends
+# the same few tokens again and again, and decoding and checking one was a third of a GET /me.
+# Past this many the cache starts afresh, so no client can make it grow.
+MAX_CHECKED_TOKENS = 1024
 _URLSAFE = re.compile(r"[A-Za-z0-9_-]+")
 
 
@@ -109,6 +113,9 @@ class TokenAuthority:
         self._clock = clock
         self._ttl = ttl
         self._shared = shared
+        # (signing key, token: its claims or None): replaced whole when the key changes, so an
+        # entry is only ever read under the key it was checked with, whatever the threads do
+        self._checked: tuple[bytes, dict[str, TokenClaims | None]] = (b"", {})
 
     def issue(self, username: str) -> IssuedToken:
         now = self._clock.now()
@@ -124,7 +131,7 @@ class TokenAuthority:
 
     def authenticate(self, token: str) -> TokenClaims:
         snapshot = self._shared.view()
-        claims = _unseal(token, snapshot.key)
+        claims = self._unsealed(token, snapshot.key)
         if claims is None:
             raise TokenRejected(TokenProblem.UNKNOWN)
         if claims.epoch < snapshot.revoked_users.get(claims.username, 0) or (
@@ -133,6 +140,22 @@ class TokenAuthority:
             raise TokenRejected(TokenProblem.REVOKED)
         if self._clock.now() >= claims.expires_at:
             raise TokenRejected(TokenProblem.EXPIRED)
+        return claims
+
+    def _unsealed(self, token: str, key: bytes) -> TokenClaims | None:
+        """`_unseal(token, key)`, remembered for the newest key (`MAX_CHECKED_TOKENS`)."""
+        checked_key, checked = self._checked
+        if checked_key != key:
+            checked = {}
+            self._checked = (key, checked)
+        try:
+            return checked[token]
+        except KeyError:
+            pass
+        claims = _unseal(token, key)
+        if len(checked) >= MAX_CHECKED_TOKENS:
+            checked.clear()
+        checked[token] = claims
         return claims
 
     def revoke(self, token: str) -> bool:

@@ -24,6 +24,9 @@ def parse_bearer(header: str | None) -> str:
     """
     if header is None or not header.strip():
         raise OAuthError.missing_token("this request needs an Authorization: Bearer header")
+    scheme, _, rest = header.partition(" ")
+    if scheme.lower() == "bearer" and B64TOKEN.fullmatch(rest):  # werkzeug's answer too: no space, no
+        return rest  # '=' but trailing ones, so `Authorization.from_header` would give `rest` itself
     parsed = Authorization.from_header(header)
     if parsed is None or parsed.type != "bearer":
         raise OAuthError.missing_token("the Authorization header must use the Bearer scheme")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from werkzeug.exceptions import HTTPException
@@ -75,18 +74,25 @@ def error_code(response: Response) -> str | None:
     return error if isinstance(error, str) else None
 
 
-def _headers(environ: dict[str, Any]) -> Iterator[tuple[str, str]]:
+def _headers(environ: dict[str, Any]) -> list[tuple[str, str]]:
     """The request's headers as werkzeug's `request.headers` lists them, read from the environ
-    directly: the environ key to header name translation is made once per key, not per request."""
+    directly: the environ key to header name translation is made once per key, not per request.
+    (A list, not a generator: resuming one per header cost more than the loop.)"""
     names = _HEADER_NAMES
+    found = []
     for key, value in environ.items():
         name = names.get(key, _UNSEEN)
+        if name is None:  # most keys of a served environ: granian copies the process's in
+            continue
         if name is _UNSEEN:
             name = _header_name(key)
             if len(names) < _NAMES_KEPT and len(key) <= _CACHED_KEY:  # the client's: bounded
                 names[key] = name
-        if name is not None and (value or key[:5] == "HTTP_"):
-            yield name, value
+            if name is None:
+                continue
+        if value or key[:5] == "HTTP_":
+            found.append((name, value))
+    return found
 
 
 def _header_name(key: str) -> str | None:

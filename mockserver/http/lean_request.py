@@ -10,6 +10,7 @@ to werkzeug's parser unchanged; `test_lean_request.py` holds the two to the same
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qsl
 
 import werkzeug.urls  # noqa: F401 - registers the "werkzeug.url_quote" error handler used below
@@ -42,11 +43,43 @@ class LeanRequest(Request):
         fields["files"] = self.parameter_storage_class()
 
 
+class _ReadLater:
+    """An attribute werkzeug's `Request.__init__` sets, set on first use: that first use runs the
+    `__init__`, which sets all of them on the instance, where later reads find them. (A
+    `__getattr__` would do the same, but it slows every attribute lookup on the class.)"""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    def __get__(self, request: Any, owner: type | None = None) -> Any:
+        if request is None:
+            return self
+        Request.__init__(request, request.environ)
+        return request.__dict__[self._name]
+
+
 class PlaneRequest(LeanRequest):
     """A data-plane request, read outside Flask's request context: the body limits set here, not
-    read from `current_app` (`MAX_BODY_BYTES` for the body and for a form held in memory)."""
+    read from `current_app` (`MAX_BODY_BYTES` for the body and for a form held in memory).
 
-    def __init__(self, environ: dict[str, object]) -> None:
-        super().__init__(environ)  # type: ignore[arg-type]
+    Built with its method and path only, as werkzeug reads them: a plain GET /me needs no more. The
+    rest of werkzeug's `__init__` (the server, the headers' view, the query's bytes...) runs when
+    something first asks for one of them.
+    """
+
+    scheme = _ReadLater()  # type: ignore[assignment]
+    server = _ReadLater()  # type: ignore[assignment]
+    root_path = _ReadLater()  # type: ignore[assignment]
+    query_string = _ReadLater()  # type: ignore[assignment]
+    headers = _ReadLater()  # type: ignore[assignment]
+    remote_addr = _ReadLater()  # type: ignore[assignment]
+
+    def __init__(self, environ: dict[str, Any]) -> None:
+        self.environ = environ  # type: ignore[assignment]
+        self.shallow = False
+        self.method = environ.get("REQUEST_METHOD", "GET").upper()
+        path = (environ.get("PATH_INFO") or "").encode("latin1").decode(errors="replace")
+        self.path = "/" + path.lstrip("/")  # as werkzeug reads PATH_INFO
+        environ["werkzeug.request"] = self
         self.max_content_length = MAX_BODY_BYTES
         self.max_form_memory_size = MAX_BODY_BYTES

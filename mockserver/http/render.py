@@ -3,6 +3,7 @@ Flask's `jsonify` writes them, for the data plane and for Flask's error handlers
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,7 @@ class JsonReply:
     fields: Any
     status: int = 200
     headers: tuple[tuple[str, str], ...] = ()
+    key: Hashable = None  # what `fields` is made of, when that is shorter: the renderer keeps the body by it
 
 
 @dataclass(slots=True)
@@ -41,6 +43,7 @@ class Answer:
 
 
 _STATUS_LINES: dict[int, str] = {}
+MAX_RENDERED = 256  # refusals kept rendered; past them the cache starts afresh (descriptions vary)
 
 
 def status_line(status: int) -> str:
@@ -66,9 +69,25 @@ class Renderer:
     def __init__(self, app: Flask, settings: Settings) -> None:
         self._app = app
         self._settings = settings
+        self._errors: dict[tuple[Any, ...], Answer] = {}
+        self._bodies: dict[tuple[Any, ...], Answer] = {}
 
     def json(self, reply: JsonReply) -> Answer:
-        """As `jsonify(fields)` with `reply.headers` added: compact unless debug (or `json.compact`)."""
+        """As `jsonify(fields)` with `reply.headers` added: compact unless debug (or `json.compact`).
+
+        A reply with a `key` is rendered once per key and layout (`MAX_RENDERED`)."""
+        if reply.key is None:
+            return self._json(reply)
+        key = (reply.key, reply.status, reply.headers, self._layout())
+        rendered = self._bodies.get(key)
+        if rendered is None:
+            rendered = self._json(reply)
+            if len(self._bodies) >= MAX_RENDERED:
+                self._bodies.clear()
+            self._bodies[key] = rendered
+        return Answer(rendered.status, rendered.headers.copy(), rendered.body)
+
+    def _json(self, reply: JsonReply) -> Answer:
         provider = self._app.json
         compact = provider.compact  # type: ignore[attr-defined]
         if (compact is None and self._app.debug) or compact is False:
@@ -81,10 +100,36 @@ class Renderer:
         return Answer(reply.status, headers, body)
 
     def error(self, error: OAuthError) -> Answer:
-        """The error's JSON body, status and headers (the challenge, no-store) per the settings."""
+        """The error's JSON body, status and headers (the challenge, no-store) per the settings.
+
+        The same refusal (code, description, status, scope, headers) under the same settings is
+        rendered once: a load test's refusals are a few kinds, again and again (`MAX_RENDERED`).
+        """
+        settings = self._settings
+        key = (
+            error.error,
+            error.description,
+            error.status,
+            error.challenge,
+            error.scope,
+            tuple(error.headers.items()),
+            settings.realm,
+            settings.error_descriptions,
+            settings.error_cache_headers,
+            self._layout(),
+        )
+        rendered = self._errors.get(key)
+        if rendered is None:
+            rendered = self._render_error(error)
+            if len(self._errors) >= MAX_RENDERED:
+                self._errors.clear()
+            self._errors[key] = rendered
+        return Answer(rendered.status, rendered.headers.copy(), rendered.body, rendered.error)
+
+    def _render_error(self, error: OAuthError) -> Answer:
         settings = self._settings
         descriptions = settings.error_descriptions
-        answer = self.json(JsonReply(error.body(descriptions=descriptions), error.status))
+        answer = self._json(JsonReply(error.body(descriptions=descriptions), error.status))
         extra = error.response_headers(
             settings.realm, descriptions=descriptions, cache_headers=settings.error_cache_headers
         )
@@ -92,6 +137,18 @@ class Renderer:
             _set(answer.headers, name, value)
         answer.error = error.error or "unauthorized"
         return answer
+
+    def _layout(self) -> tuple[Any, ...]:
+        """What `json` reads of the app besides the value: a change to any renders afresh."""
+        provider: Any = self._app.json
+        return (
+            provider,
+            provider.compact,
+            self._app.debug,
+            provider.mimetype,
+            provider.sort_keys,
+            provider.ensure_ascii,
+        )
 
 
 def _set(headers: Headers, name: str, value: str) -> None:

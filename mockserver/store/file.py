@@ -127,7 +127,7 @@ class FileBackend:
 
     def _own_journal(self) -> int:
         """One append-only file per process: workers never write into each other's."""
-        if self._journal_pid != os.getpid():
+        if self._journal_pid != _this_process[0]:  # not os.getpid(): a system call per request
             self._journal_fd = self._journal_dir.open_file(self._own_journal_name(), _APPEND)
             self._journal_pid = os.getpid()
             records = _records(self._journal_dir, self._own_journal_name())
@@ -162,6 +162,16 @@ class FileBackend:
             yield
         finally:
             os.close(lock)  # closing releases the lock
+
+
+_this_process = [os.getpid()]  # this process's id, set again in a forked child
+
+
+def _forked() -> None:
+    _this_process[0] = os.getpid()
+
+
+os.register_at_fork(after_in_child=_forked)
 
 
 def _newest_within(sizes: list[int], budget: int) -> int:

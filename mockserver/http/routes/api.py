@@ -25,13 +25,9 @@ def me(request: Request, mock: MockState) -> JsonReply:
     """GET /me's answer: who the token speaks for, with what permissions, until when."""
     header = request.environ.get("HTTP_AUTHORIZATION")  # as request.headers has it, without building that
     claims, user = authenticate_header(header, mock.tokens, mock.users)
-    return JsonReply(
-        {
-            "username": user.username,
-            "permissions": sorted(user.permissions),
-            "expires_at": int(claims.expires_at),
-        }
-    )
+    expires_at = int(claims.expires_at)
+    fields = {"username": user.username, "permissions": sorted(user.permissions), "expires_at": expires_at}
+    return JsonReply(fields, key=("me", user.username, user.permissions, expires_at))
 
 
 def rules(routes: list[RouteSpec]) -> list[Rule]:
