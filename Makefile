@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 DEBIAN_TOOLS := redis-server curl jq chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test fuzz lint format clean tools bench bench-peers bench-adoption dist lock docs docs-serve
+.PHONY: run test test-fast fuzz lint format clean tools bench bench-peers bench-adoption dist lock docs docs-serve
 
 # pip's constraints for .venv: constraints/dev.txt pins what `make lock` last resolved, so a clone
 # and CI test the same versions. CI also runs CONSTRAINTS=constraints/lowest.txt (the floors of
@@ -50,6 +50,12 @@ tools:
 TEST_WORKERS ?= 2
 test: $(STAMP) tools
 	$(BIN)/python -m pytest -n $(TEST_WORKERS)
+
+# The inner loop: the in-process tests only, every test but those marked `processes` (a server, a
+# command or a pytest run of its own: an unmarked test that starts one fails, tests/process_guard.py).
+# Needs none of the Debian tools; `make test` runs everything.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not processes and not dist and not soak"
 
 fuzz: $(STAMP)
 	$(BIN)/python -m pytest tests/mock/test_openapi_conformance.py tests/mock/test_properties.py \

@@ -14,6 +14,8 @@ from hypothesis import settings as hypothesis_settings
 from mockserver import ManualClock, MockServer, Settings, create_app
 from mockserver.core.state import MockState
 
+# a test that starts a process carries the `processes` marker, or fails (tests/process_guard.py)
+from .process_guard import pytest_runtest_call, pytest_runtest_setup, pytest_runtest_teardown  # noqa: F401
 from .transport import HttpTransport, TestClientTransport, Transport
 
 # `make test` runs a bounded number of generated cases; `make fuzz` selects the "fuzz" profile.

@@ -62,6 +62,7 @@ def secret_forms(secret: str) -> set[str]:
     }
 
 
+@pytest.mark.processes
 def test_the_bundled_mock_passes_with_a_row_per_check_and_its_reports(tmp_path: Path) -> None:
     junit, report = tmp_path / "reports" / "contract.xml", tmp_path / "reports" / "contract.html"
     results = tmp_path / "reports" / "contract.json"
@@ -111,6 +112,7 @@ def test_the_bundled_mock_passes_with_a_row_per_check_and_its_reports(tmp_path: 
     assert no_store["message"] == ""
 
 
+@pytest.mark.processes
 def test_a_breaching_platform_fails_and_no_secret_reaches_any_output(tmp_path: Path) -> None:
     platform = LeakyPlatform()
     junit, report, results = tmp_path / "contract.xml", tmp_path / "contract.html", tmp_path / "contract.json"
@@ -156,6 +158,7 @@ def test_a_breaching_platform_fails_and_no_secret_reaches_any_output(tmp_path: P
     assert leaked == []
 
 
+@pytest.mark.processes
 def test_missing_credentials_without_a_terminal_are_one_line_and_no_run() -> None:
     result = run("--base-url", "http://127.0.0.1:9", "--protected-path", "/me", env=_environment())
     assert result.returncode == 2
@@ -166,6 +169,7 @@ def test_missing_credentials_without_a_terminal_are_one_line_and_no_run() -> Non
     ]
 
 
+@pytest.mark.processes
 def test_an_unreachable_target_gives_no_verdict(tmp_path: Path) -> None:
     with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
         probe.bind(("127.0.0.1", 0))
@@ -189,6 +193,7 @@ def test_an_unreachable_target_gives_no_verdict(tmp_path: Path) -> None:
     assert password not in result.stdout + result.stderr
 
 
+@pytest.mark.processes
 def test_credentials_are_asked_at_a_terminal_and_the_password_is_not_echoed() -> None:
     assert AUTHCONTRACT is not None
     with MockServer(Settings(log_requests=False)) as mock:
@@ -234,6 +239,7 @@ def test_settings_become_the_suites_own_options_and_credentials_never_do(tmp_pat
     assert not [part for part in command if "password" in part.lower() or "username" in part.lower()]
 
 
+@pytest.mark.processes
 def test_a_platform_that_answers_503_gets_no_verdict_rather_than_a_failure() -> None:
     unavailable = Settings(log_requests=False, faults=({"path": "/me", "status": 503},))
     with MockServer(unavailable) as platform:
@@ -320,6 +326,7 @@ def test_the_json_report_never_carries_credentials_written_into_the_base_url(
     assert "url-secret-77b1" not in results.read_text(encoding="utf-8")  # anywhere in the report
 
 
+@pytest.mark.processes
 def test_the_bundled_mock_with_a_wrong_protected_path_stops_in_one_line_without_a_table() -> None:
     """The bundled mock's pre-flight is the suite's own, in the child run: its line is relayed alone."""
     result = run("--protected-path", "/v1/accounts", env=_environment())
@@ -333,6 +340,7 @@ def test_the_bundled_mock_with_a_wrong_protected_path_stops_in_one_line_without_
     ), result.stderr
 
 
+@pytest.mark.processes
 @pytest.mark.parametrize(
     ("key", "line"),
     [
@@ -351,6 +359,7 @@ def test_ctrl_c_or_ctrl_d_at_the_prompt_is_one_line_and_no_verdict(key: bytes, l
     assert "RESULT" not in transcript
 
 
+@pytest.mark.processes
 def test_ctrl_c_while_waiting_for_expiry_is_one_line_and_no_verdict() -> None:
     """A terminal's Ctrl-C reaches `check` and its suite alike: both end, with one line and no table."""
     assert AUTHCONTRACT is not None
@@ -373,6 +382,7 @@ def test_ctrl_c_while_waiting_for_expiry_is_one_line_and_no_verdict() -> None:
     assert platform.password not in transcript
 
 
+@pytest.mark.processes
 def test_the_password_password_alters_no_title_or_expectation_and_is_no_echo(tmp_path: Path) -> None:
     """The table, the JUnit XML and the HTML keep the suite's words whole; tokens stay masked."""
     platform = Platform(
@@ -414,6 +424,7 @@ def test_ca_bundle_is_passed_on_to_the_suite(tmp_path: Path) -> None:
     assert dict(pairwise(suite_command(args, tmp_path)))["--ca-bundle"] == "/etc/team/ca.pem"
 
 
+@pytest.mark.processes
 def test_an_https_platform_is_checked_with_the_ca_bundle_given() -> None:
     """The pre-flight here and every request of the suite (schemathesis's too) trust the bundle."""
     with MockServer(Settings(tls=True, log_requests=False)) as platform:
@@ -436,6 +447,7 @@ def test_an_https_platform_is_checked_with_the_ca_bundle_given() -> None:
     assert result.stdout.rstrip().splitlines()[-1].startswith(f"PASS: {url} keeps the contract (")
 
 
+@pytest.mark.processes
 def test_an_https_platform_without_its_ca_bundle_is_one_line_and_no_verdict() -> None:
     with MockServer(Settings(tls=True, log_requests=False)) as platform:
         env = _environment(
@@ -451,6 +463,7 @@ def test_an_https_platform_without_its_ca_bundle_is_one_line_and_no_verdict() ->
     )
 
 
+@pytest.mark.processes
 def test_a_ca_bundle_that_is_no_file_is_one_line(tmp_path: Path) -> None:
     missing = tmp_path / "ca.pem"
     result = run("--ca-bundle", str(missing), env=_environment())

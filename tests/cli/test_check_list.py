@@ -10,9 +10,13 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
+
 import contract_tests
 
 from .test_check import _environment, run
+
+pytestmark = pytest.mark.processes  # every test here starts a process
 
 SUITE = Path(contract_tests.__file__).parent
 

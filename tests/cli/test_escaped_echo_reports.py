@@ -6,12 +6,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from mockserver import MockServer
 from tests.suite.spellings import leaked_spellings
 from tests.suite.targets import FakeClock, Platform, platform_app
 from tests.suite.test_escaped_echo import go_escaping
 
 from .test_check import QUICK_EXAMPLES, _environment, run
+
+pytestmark = pytest.mark.processes  # every test here starts a process
 
 
 def test_an_escaped_echo_fails_the_check_and_no_report_holds_the_password(tmp_path: Path) -> None:

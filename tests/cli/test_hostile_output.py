@@ -23,6 +23,8 @@ from authcontract.text import printable
 from .hostile import Hostile, hostile_platform
 from .test_check import AUTHCONTRACT, RUN_TIMEOUT, _environment
 
+pytestmark = pytest.mark.processes  # every test here starts a process
+
 RAW = ("\x1b", "\x07", "\r", "\x7f", "\x9b", "\u202e", "\u2028")
 
 

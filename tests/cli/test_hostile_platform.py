@@ -63,6 +63,7 @@ def _one_line(result: subprocess.CompletedProcess[str], command: str) -> str:
     return lines[0]
 
 
+@pytest.mark.processes
 @pytest.mark.parametrize("command", ["check", "compare", "load"])
 def test_a_trickling_platform_ends_each_command_with_one_line_naming_the_deadline(command: str) -> None:
     with serve_hostile("trickle-body") as server:
@@ -72,6 +73,7 @@ def test_a_trickling_platform_ends_each_command_with_one_line_naming_the_deadlin
     assert server.connections == 1  # the first exchange broke the limit; nothing was sent after it
 
 
+@pytest.mark.processes
 def test_a_gzip_bomb_ends_check_with_one_line_and_bounded_memory() -> None:
     with serve_hostile("bomb") as server:
         result = _run("check", _live(server.url))
@@ -98,6 +100,7 @@ def test_compares_client_names_the_cap() -> None:
     )
 
 
+@pytest.mark.processes
 def test_locusts_users_keep_the_cap() -> None:
     """In a process of its own: Locust patches the standard library with gevent when imported."""
     script = (
@@ -123,6 +126,7 @@ def test_locusts_users_keep_the_cap() -> None:
     assert int(result.stdout.split()[1]) <= (1 << 20) + 64 * 1024
 
 
+@pytest.mark.processes
 def test_the_watchdog_stops_a_suite_that_outlives_its_bound(tmp_path: Path) -> None:
     hung = [sys.executable, "-c", "import time; time.sleep(600)"]
     with (tmp_path / "stderr.txt").open("w") as err, pytest.raises(SuiteOverran) as raised:
@@ -200,6 +204,7 @@ def test_plain_http_allowed_explicitly_goes_ahead(
     assert "plain http" not in err
 
 
+@pytest.mark.processes
 def test_the_pytest_suite_refuses_plain_http_unless_allowed() -> None:
     env = _live(TEST_NET)
     suite = [sys.executable, "-m", "pytest", "contract_tests", "-p", "no:randomly", "-p", "no:cacheprovider"]

@@ -14,10 +14,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
 
+import pytest
+
 from tests.processes import start_server
 
 from .hostile import Hostile, hostile_platform
 from .test_check import AUTHCONTRACT, RUN_TIMEOUT, _environment
+
+pytestmark = pytest.mark.processes  # every test here starts a process
 
 PAST_THE_PREFLIGHT = 4  # requests answered before the platform stalls: the pre-flight's, then a few checks'
 LINE = "interrupted (Ctrl-C): no verdict"

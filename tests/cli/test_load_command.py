@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, TextIO
 from xml.etree import ElementTree
 
+import pytest
 from flask import Flask, Response, jsonify, request
 
 from authcontract.load.clauses import CLAUSES
@@ -35,6 +36,8 @@ from mockserver import MockServer, Settings
 
 from .platforms import LeakyPlatform, leaky_app
 from .test_check import secret_forms
+
+pytestmark = pytest.mark.processes  # every test here starts a process
 
 RUN_TIMEOUT = 120  # seconds: a run that hangs fails its test; normal runs take a fraction of it
 STOP_TIMEOUT = 30

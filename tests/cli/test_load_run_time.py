@@ -14,9 +14,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from mockserver import MockServer, Settings
 
 from .test_load_command import RUN_TIMEOUT, _environment
+
+pytestmark = pytest.mark.processes  # every test here starts a process
 
 RUN_SECONDS = 2
 SLOW_START_SECONDS = 3  # longer than the run: with the old timer the run was over when the users began

@@ -13,6 +13,8 @@ from mockserver import MockServer, Settings
 
 from .test_load_command import _clauses, _live, load
 
+pytestmark = pytest.mark.processes  # every test here starts a process
+
 
 @pytest.mark.parametrize("given_as", ["variable", "flag"])
 def test_every_locust_user_trusts_the_ca_bundle_given(tmp_path: Path, given_as: str) -> None:

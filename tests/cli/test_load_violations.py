@@ -314,6 +314,7 @@ def test_load_without_locust_names_the_load_extra(
     assert "pip install 'authcontract[load]'" in lines[0]
 
 
+@pytest.mark.processes
 def test_the_command_and_the_model_import_no_gevent() -> None:
     """Only the locustfile imports Locust; what the CLI, the suite and these tests load stays unpatched."""
     modules = "authcontract.cli, authcontract.load.command, authcontract.load.judge, authcontract.load.report"

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import psutil
+import pytest
 import requests
 from flask import Flask, jsonify, request
 
@@ -25,6 +26,8 @@ from mockserver import MockServer
 from ..processes import TIMEOUT, free_port
 from .platforms import LeakyPlatform, leaky_app
 from .test_load_command import RUN_TIMEOUT, STOP_TIMEOUT, _environment, _live, _started, load
+
+pytestmark = pytest.mark.processes  # every test here starts a process
 
 START_TIMEOUT = 60  # seconds for a Locust process to come up on a busy machine: an upper bound only
 EVIL = "http://evil.example"

@@ -42,6 +42,7 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+@pytest.mark.processes
 def test_the_console_script_serves_the_mock() -> None:
     command = shutil.which("authcontract", path=str(Path(sys.executable).parent))
     assert command is not None

@@ -13,6 +13,8 @@ import requests
 from ..conftest import DEMO
 from ..processes import TIMEOUT, mock_process
 
+pytestmark = pytest.mark.processes  # every test here starts a process
+
 
 @pytest.mark.parametrize("server", ["granian", "werkzeug"])
 def test_the_cli_serves_the_mock_with_its_flags(server: str) -> None:

@@ -194,7 +194,7 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-@pytest.mark.parametrize("store", ["file", "redis"])
+@pytest.mark.parametrize("store", ["file", pytest.param("redis", marks=pytest.mark.processes)])
 def test_workers_sharing_a_store_list_and_revoke_one_anothers_tokens(
     store: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:

@@ -19,10 +19,13 @@ import requests
 from mockserver import ManualClock, MockServer, Settings, create_app
 
 CHROMIUM = shutil.which("chromium")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="Debian's chromium is not installed (make test installs it: apt-get install chromium)",
-)
+pytestmark = [
+    pytest.mark.processes,  # playwright's driver and chromium
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="Debian's chromium is not installed (make test installs it: apt-get install chromium)",
+    ),
+]
 TIMEOUT = 5
 WAIT_MS = 15_000  # a generous upper bound for the page to show a change, not a measure
 PASSWORD = "demo-password"

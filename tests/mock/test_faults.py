@@ -225,6 +225,7 @@ def test_faults_are_set_from_python(mock: MockServer) -> None:
     assert not mock.state.faults.remove(fault.id)  # already used up
 
 
+@pytest.mark.processes
 def test_under_granian_a_dropped_connection_breaks_the_answer() -> None:
     """granian gives the app no socket: the drop is an answer cut off after its first byte, or
     before its headers, as granian flushes them or not; either way the client sees a broken link."""

@@ -54,6 +54,7 @@ def test_a_parent_of_another_user_is_refused(tmp_path: Path) -> None:
         backend(parent / "state")
 
 
+@pytest.mark.processes
 def test_the_mock_refuses_such_a_parent_in_one_line(tmp_path: Path) -> None:
     parent = shared_parent(tmp_path, 0o777)
     result = subprocess.run(

@@ -90,7 +90,7 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-@pytest.mark.parametrize("store", ["memory", "file", "redis"])
+@pytest.mark.parametrize("store", ["memory", "file", pytest.param("redis", marks=pytest.mark.processes)])
 def test_every_store_keeps_the_journal_within_its_bytes(
     store: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:

@@ -14,6 +14,8 @@ import requests
 from ..conftest import DEMO
 from ..processes import TIMEOUT, mock_process
 
+pytestmark = pytest.mark.processes  # every test here starts a process
+
 THREADS = 16
 
 

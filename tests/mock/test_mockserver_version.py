@@ -7,6 +7,10 @@ import subprocess
 import sys
 from importlib.metadata import version
 
+import pytest
+
+pytestmark = pytest.mark.processes  # every test here starts a process
+
 PROBE = """
 import contextlib, io, sys
 from mockserver.cli import build_parser

@@ -30,6 +30,7 @@ def test_the_plugin_is_registered_as_a_pytest11_entry_point() -> None:
     assert found.get("authcontract") == "mockserver.pytest_plugin"
 
 
+@pytest.mark.processes
 def test_a_downstream_project_uses_the_fixtures(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -46,6 +47,7 @@ def test_a_downstream_project_uses_the_fixtures(
     )
 
 
+@pytest.mark.processes
 def test_the_ini_option_names_a_settings_file(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -59,6 +61,7 @@ def test_the_ini_option_names_a_settings_file(
     result.assert_outcomes(passed=2)
 
 
+@pytest.mark.processes
 def test_the_plugin_serves_https_and_hands_over_its_ca(pytester: pytest.Pytester) -> None:
     pytester.makeini("[pytest]\nauth_mock_config = mock.toml\n")
     pytester.path.joinpath("mock.toml").write_text("[mockserver]\ntls = true\n", encoding="utf-8")
@@ -67,6 +70,7 @@ def test_the_plugin_serves_https_and_hands_over_its_ca(pytester: pytest.Pytester
     result.assert_outcomes(passed=1)
 
 
+@pytest.mark.processes
 def test_disabling_the_entry_point_removes_the_fixtures(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_usage="def test_uses_the_mock(auth_mock):\n    pass\n")
     result = pytester.runpytest_subprocess(
@@ -84,6 +88,7 @@ def test_the_mock_listens_where_configured(auth_mock):
 """
 
 
+@pytest.mark.processes
 @pytest.mark.parametrize("where", ["option", "ini", "config-file", "conftest"])
 def test_the_plugin_listens_on_a_configured_port(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, where: str
@@ -109,6 +114,7 @@ def test_the_plugin_listens_on_a_configured_port(
     result.assert_outcomes(passed=1)
 
 
+@pytest.mark.processes
 def test_without_a_port_the_plugin_takes_a_free_one(pytester: pytest.Pytester) -> None:
     """The default settings' 8080 is `make run`'s, not the plugin's: two sessions at once must not clash."""
     pytester.makepyfile(
@@ -119,6 +125,7 @@ def test_without_a_port_the_plugin_takes_a_free_one(pytester: pytest.Pytester) -
     result.assert_outcomes(passed=1)
 
 
+@pytest.mark.processes
 def test_a_busy_configured_port_is_one_clear_line(pytester: pytest.Pytester) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

@@ -145,6 +145,7 @@ def _in_forked_worker(handler: BatchingStreamHandler) -> None:
     _line(handler, "child 2")  # waits for the batch: only the worker's exit writes it
 
 
+@pytest.mark.processes
 def test_a_forked_worker_neither_repeats_its_parents_lines_nor_loses_its_own(tmp_path: Path) -> None:
     """granian's workers are forked multiprocessing children, and end in os._exit."""
     log = tmp_path / "mock.log"
@@ -340,6 +341,7 @@ def test_unicode_line_and_format_controls_are_escaped_in_every_line() -> None:
     assert SecondCachingFormatter(FORMAT).format(_made_at(CREATED[0])).endswith("GET /me 200")  # as it was
 
 
+@pytest.mark.processes
 def test_a_served_mock_logs_such_a_path_escaped(tmp_path: Path) -> None:
     from ..processes import TIMEOUT, mock_process
 

@@ -16,6 +16,8 @@ from ..conftest import DEMO
 from ..processes import TIMEOUT, free_port, mock_process
 from .served import start_refused
 
+pytestmark = pytest.mark.processes  # every test here starts a process
+
 
 def test_the_file_store_creates_every_directory_0700_and_every_file_0600(tmp_path: Path) -> None:
     """With the most permissive umask, and missing parents: nothing the mock creates is open to others."""

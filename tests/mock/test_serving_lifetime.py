@@ -17,6 +17,8 @@ import pytest
 from ..processes import TIMEOUT, alive, start_server
 from .served import children
 
+pytestmark = pytest.mark.processes  # every test here starts a process
+
 _HOLDING_TEST = """
 import os
 import time

@@ -11,6 +11,8 @@ import requests
 from ..processes import TIMEOUT
 from .served import SERVERS, Mocks, start_refused
 
+pytestmark = pytest.mark.processes  # every test here starts a process
+
 
 @pytest.mark.parametrize("server", SERVERS)
 def test_a_second_mock_on_a_served_port_stops_with_one_line(mocks: Mocks, server: str) -> None:

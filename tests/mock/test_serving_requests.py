@@ -14,6 +14,8 @@ from ..conftest import DEMO
 from ..processes import TIMEOUT
 from .served import SERVERS, Mocks, exchange, status_and_body
 
+pytestmark = pytest.mark.processes  # every test here starts a process
+
 
 def test_a_method_with_terminal_escapes_never_reaches_the_log_raw(mocks: Mocks) -> None:
     running = mocks["werkzeug"]

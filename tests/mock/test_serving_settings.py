@@ -22,6 +22,7 @@ from ..processes import TIMEOUT, mock_process
 from .served import SERVERS
 
 
+@pytest.mark.processes
 @pytest.mark.parametrize("server", SERVERS)
 def test_bound_to_every_ipv6_address_an_ipv4_loopback_client_may_use_the_control_api(
     server: str, tmp_path: Path
@@ -35,6 +36,7 @@ def test_bound_to_every_ipv6_address_an_ipv4_loopback_client_may_use_the_control
         assert f"serving the mock on http://[::]:{running.port} ({server}" in running.log()
 
 
+@pytest.mark.processes
 def test_the_control_token_can_come_from_a_file_and_stays_out_of_ps(tmp_path: Path) -> None:
     token = "control-token-from-a-file-0123456789"
     token_file = tmp_path / "control-token"
@@ -47,6 +49,7 @@ def test_the_control_token_can_come_from_a_file_and_stays_out_of_ps(tmp_path: Pa
         assert token.encode() not in command_line
 
 
+@pytest.mark.processes
 def test_the_control_token_flag_is_warned_about() -> None:
     """It shows in `ps`. (The port is busy so that the start stops right after the warning.)"""
     with closing(socket.socket()) as other:
@@ -76,6 +79,7 @@ _REQUEST_LOOKALIKES = {
 }
 
 
+@pytest.mark.processes
 def test_variables_named_like_request_ones_are_not_read_as_any_request(tmp_path: Path) -> None:
     log = tmp_path / "mock.log"
     with mock_process("--quiet", env=_REQUEST_LOOKALIKES, log_file=log) as running:

@@ -16,6 +16,8 @@ import requests
 from ..processes import TIMEOUT, mock_process
 from .served import SERVERS, Mocks, children, closed_by_server
 
+pytestmark = pytest.mark.processes  # every test here starts a process
+
 HELD_CONNECTIONS = 2000
 LIVENESS_BOUND = 1.0  # seconds: the bound for a normal request while slow clients are held
 

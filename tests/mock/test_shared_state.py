@@ -93,6 +93,7 @@ def check_coherence(workers: Workers, a: str, b: str) -> None:
     assert workers.me(token, a).json()["error_description"] == "the access token is not known"
 
 
+@pytest.mark.processes
 def test_worker_processes_sharing_the_embedded_store_behave_as_one_mock(tmp_path: Path) -> None:
     """What `make run` does with several granian workers: each worker process opens the same
     file store. granian hands an idle server's connections to whichever worker wakes first, so
@@ -115,6 +116,7 @@ def test_several_workers_default_to_a_private_file_store(monkeypatch: pytest.Mon
     assert served[1].store == "memory:"
 
 
+@pytest.mark.processes
 def test_hosts_sharing_redis_behave_as_one_mock(redis_url: str) -> None:
     flags = ("--workers", "1", "--quiet", "--store", redis_url)
     with mock_process(*flags) as first, mock_process(*flags) as second:
@@ -123,7 +125,7 @@ def test_hosts_sharing_redis_behave_as_one_mock(redis_url: str) -> None:
         check_coherence(workers, *workers.two_workers())
 
 
-@pytest.fixture(params=["memory", "file", "redis"])
+@pytest.fixture(params=["memory", "file", pytest.param("redis", marks=pytest.mark.processes)])
 def backend_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "memory":
         yield "memory:"
@@ -153,7 +155,9 @@ def test_every_backend_keeps_the_document_and_the_journal(backend_url: str) -> N
         backend.close()
 
 
-@pytest.mark.parametrize("backend_url", ["file", "redis"], indirect=True)
+@pytest.mark.parametrize(
+    "backend_url", ["file", pytest.param("redis", marks=pytest.mark.processes)], indirect=True
+)
 def test_a_second_opening_shares_the_first_ones_key(backend_url: str) -> None:
     first = open_backend(backend_url, initial_document, journal_size=3)
     second = open_backend(backend_url, initial_document, journal_size=3)

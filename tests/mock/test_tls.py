@@ -101,6 +101,7 @@ def test_httpx_logs_in_and_calls_me(https_mock: MockServer) -> None:
     assert (me.status_code, me.json()["username"]) == (200, "demo")
 
 
+@pytest.mark.processes
 def test_the_served_mock_under_a_given_certificate(tmp_path: Path) -> None:
     """granian, as `make run` serves it, with the team's own certificate and key."""
     authority = trustme.CA()
@@ -120,6 +121,7 @@ def test_the_served_mock_under_a_given_certificate(tmp_path: Path) -> None:
         assert issued_token.status_code == 200
 
 
+@pytest.mark.processes
 def test_tls_flag_prints_where_the_test_ca_is_and_serves_under_it() -> None:
     with mock_process("--server", "werkzeug", "--tls") as mock:
         assert mock.process.stderr is not None
@@ -167,6 +169,7 @@ def test_a_silent_connection_is_closed_after_the_read_timeout() -> None:
         assert idle.recv(1) == b""  # closed by the server, not by our timeout (which would raise)
 
 
+@pytest.mark.processes
 def test_the_served_werkzeug_mock_answers_while_an_idle_connection_is_held() -> None:
     with mock_process("--server", "werkzeug", "--tls", "--quiet") as mock:
         assert mock.process.stderr is not None

@@ -14,6 +14,8 @@ import pytest
 
 from ..processes import alive, start_server
 
+pytestmark = pytest.mark.processes  # every test here starts a process
+
 ROOT = Path(__file__).resolve().parents[2]
 _BENCH = """
 import sys, time

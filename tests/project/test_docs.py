@@ -21,6 +21,8 @@ from mockserver import MockServer, Settings
 from ..documents import block
 from ..processes import SUBPROCESS_TIMEOUT
 
+pytestmark = pytest.mark.processes  # every test here starts a process
+
 pytest_plugins = ["pytester"]
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -19,6 +19,8 @@ import pytest
 
 from ..documents import ROOT, block
 
+pytestmark = pytest.mark.processes  # every test here starts a process
+
 DOCS = ROOT / "docs"
 BIN = Path(sys.executable).parent
 CHROMIUM = shutil.which("chromium")

@@ -109,6 +109,7 @@ def _cli_without_pytest(*arguments: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.processes
 @pytest.mark.parametrize("flag", ["--help", "--version"])
 def test_help_and_version_answer_without_pytest(flag: str) -> None:
     result = _cli_without_pytest(flag)
@@ -119,6 +120,7 @@ def test_help_and_version_answer_without_pytest(flag: str) -> None:
         assert all(command in result.stdout for command in ("mock", "check", "compare", "load"))
 
 
+@pytest.mark.processes
 @pytest.mark.parametrize(
     ("arguments", "extra"),
     [(["check"], "suite"), (["check", "--help"], "suite"), (["compare"], "suite"), (["load"], "load")],
@@ -173,6 +175,7 @@ def _python_without_faker(code: str, *arguments: str) -> subprocess.CompletedPro
     )
 
 
+@pytest.mark.processes
 def test_the_mock_serves_the_bundled_routes_without_faker() -> None:
     """Over a socket, in a process with no faker: GET /accounts answers faker's body for the seed."""
     import json
@@ -193,6 +196,7 @@ def test_the_mock_serves_the_bundled_routes_without_faker() -> None:
     assert answer == {"status": 200, "body": expected, "faker": False}
 
 
+@pytest.mark.processes
 @pytest.mark.parametrize(
     "arguments",
     [["--fake-users", "3"], ["--seed", "7"]],

@@ -16,6 +16,7 @@ from .test_docs import _actionlint
 pytest_plugins = ["pytester"]
 
 
+@pytest.mark.processes
 def test_the_nightly_workflow_passes_actionlint(tmp_path: Path) -> None:
     workflow = block("example:nightly-drift")
     (tmp_path / ".git").mkdir()
@@ -40,6 +41,7 @@ def test_the_profiles_compare_table_ignores_and_reads_its_baseline(
     assert "└ accepted: --ignore login by GET:header Allow" in out
 
 
+@pytest.mark.processes
 def test_the_plugin_serves_the_mock_from_the_config_compare_wrote(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -24,6 +24,7 @@ def test_a_checkout_reads_the_fixtures_beside_the_package() -> None:
     assert fixtures_dir() == ROOT / "fixtures"
 
 
+@pytest.mark.processes
 def test_an_installed_wheel_carries_and_finds_its_fixtures(tmp_path: Path) -> None:
     site = tmp_path / "site"
     wheel = build_wheel(tmp_path / "wheels")

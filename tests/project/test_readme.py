@@ -27,6 +27,7 @@ def readme_block(name: str) -> str:
     return block(name)
 
 
+@pytest.mark.processes
 def test_the_tour_runs_as_written_and_answers_what_it_shows() -> None:
     script = readme_block("tour")
     assert "BASE=http://127.0.0.1:8080" in script
@@ -49,6 +50,7 @@ def test_the_tour_runs_as_written_and_answers_what_it_shows() -> None:
             assert line in out.splitlines(), f"the page shows {line!r}; the mock answered:\n{out}"
 
 
+@pytest.mark.processes
 @pytest.mark.parametrize(
     ("target", "expected"),
     [
@@ -77,6 +79,7 @@ def make_plan(target: str, *variables: str, env: dict[str, str] | None = None) -
     ).stdout
 
 
+@pytest.mark.processes
 @pytest.mark.parametrize("how", ["PORT=N", "MOCKSERVER_PORT=N"])
 def test_make_run_serves_on_the_port_it_is_given(how: str) -> None:
     """`make run PORT=N` and `MOCKSERVER_PORT=N make run` serve on N: the command make would run, run."""
@@ -103,6 +106,7 @@ def test_make_run_serves_on_the_port_it_is_given(how: str) -> None:
         running.stop()
 
 
+@pytest.mark.processes
 def test_make_run_without_a_port_serves_on_8080() -> None:
     plan = make_plan("run")
     command = next(line for line in plan.splitlines() if "-m mockserver" in line)
@@ -116,6 +120,7 @@ def test_the_python_example_runs_as_written() -> None:
     assert "mock" in namespace
 
 
+@pytest.mark.processes
 def test_the_install_lines_work_from_a_clone_and_name_real_extras() -> None:
     """The README installs from a clone or git today; PyPI's lines wait for a release and say so.
 

@@ -16,6 +16,8 @@ import pytest
 
 from ..venvs import Venv, build_wheel
 
+pytestmark = pytest.mark.processes  # every test here starts a process
+
 HEAVY = {"schemathesis", "hypothesis", "granian", "redis", "graphql-core", "rich", "anyio"}
 # the plain install: the mock in a thread and the pytest plugin (names as pip freeze spells them)
 PLAIN = {

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from mockserver import MockServer, Settings
@@ -45,6 +46,7 @@ def actionlint(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.processes
 def test_actionlint_accepts_the_staging_workflow_and_its_use_of_the_action() -> None:
     result = actionlint(str(STAGING.relative_to(ROOT)), cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -57,6 +59,7 @@ def lint_project(root: Path) -> Path:
     return root
 
 
+@pytest.mark.processes
 def test_actionlint_catches_a_wrong_input_to_the_action(tmp_path: Path) -> None:
     lint_project(tmp_path)
     broken = tmp_path / ".github" / "workflows" / "staging.yml"
@@ -117,6 +120,7 @@ def _run_step(
     return result, output.read_text(encoding="utf-8") if output.exists() else ""
 
 
+@pytest.mark.processes
 def test_the_staging_gate_skips_without_settings_and_opens_with_them(tmp_path: Path) -> None:
     script = _step_script(load(STAGING)["jobs"]["settings"]["steps"], "look")
     settings = {"USERNAME": "qa", "PASSWORD": "pw", "BASE_URL": "https://x.invalid", "PROTECTED_PATH": "/me"}
@@ -176,6 +180,7 @@ def test_the_action_declares_its_inputs_and_its_verdict() -> None:
     assert steps["install"]["run"] == 'bash "$ACTION_PATH/install.sh"'
 
 
+@pytest.mark.processes
 def test_the_install_step_uses_a_venv_of_its_own(tmp_path: Path) -> None:
     """Nothing goes into the caller's Python: pip is told to install into RUNNER_TEMP's venv."""
     fake_python = tmp_path / "bin" / "python3"
@@ -202,6 +207,7 @@ def test_the_install_step_uses_a_venv_of_its_own(tmp_path: Path) -> None:
     assert calls[1].endswith("/../../..[suite]")
 
 
+@pytest.mark.processes
 def test_a_kept_contract_is_verdict_kept_with_reports_and_the_table(tmp_path: Path) -> None:
     with MockServer(Settings(log_requests=False)) as platform:
         result, outputs = _run_check(tmp_path, _action_env(platform.url, "demo-password"))
@@ -223,6 +229,7 @@ def test_a_kept_contract_is_verdict_kept_with_reports_and_the_table(tmp_path: Pa
     assert "demo-password" not in summary
 
 
+@pytest.mark.processes
 def test_a_broken_contract_is_verdict_broken_and_extra_args_reach_the_check(tmp_path: Path) -> None:
     platform = LeakyPlatform()
     env = _action_env("", platform.password, username=platform.username)
@@ -242,6 +249,7 @@ def test_a_broken_contract_is_verdict_broken_and_extra_args_reach_the_check(tmp_
     assert platform.password_tail not in summary
 
 
+@pytest.mark.processes
 def test_a_dead_platform_is_no_verdict_with_the_reason_and_no_missing_files(tmp_path: Path) -> None:
     result, outputs = _run_check(tmp_path, _action_env(f"http://127.0.0.1:{free_port()}", "pw"))
     assert result.returncode == 2
@@ -254,6 +262,7 @@ def test_a_dead_platform_is_no_verdict_with_the_reason_and_no_missing_files(tmp_
     assert "```" not in summary
 
 
+@pytest.mark.processes
 def test_a_report_of_an_earlier_run_is_not_named_as_this_runs(tmp_path: Path) -> None:
     fake = tmp_path / "bin" / "authcontract"
     fake.parent.mkdir()
@@ -269,6 +278,7 @@ def test_a_report_of_an_earlier_run_is_not_named_as_this_runs(tmp_path: Path) ->
     assert "Why:\n<pre>\nauthcontract check: interrupted\n</pre>" in _summary(tmp_path)
 
 
+@pytest.mark.processes
 def test_platform_text_cannot_break_out_of_the_summary(tmp_path: Path) -> None:
     fake = tmp_path / "bin" / "authcontract"
     fake.parent.mkdir()
@@ -281,6 +291,7 @@ def test_platform_text_cannot_break_out_of_the_summary(tmp_path: Path) -> None:
     assert "<script>" not in _summary(tmp_path)
 
 
+@pytest.mark.processes
 def test_a_missing_ca_bundle_is_no_verdict_in_one_line(tmp_path: Path) -> None:
     env = {**_action_env("https://127.0.0.1:9", "pw"), "CA_BUNDLE": "no/such/ca.pem"}
     result, outputs = _run_check(tmp_path, env)
@@ -288,6 +299,7 @@ def test_a_missing_ca_bundle_is_no_verdict_in_one_line(tmp_path: Path) -> None:
     assert "ca-bundle: no such file: no/such/ca.pem" in _summary(tmp_path)
 
 
+@pytest.mark.processes
 def test_the_ca_bundle_reaches_the_check(tmp_path: Path) -> None:
     with MockServer(Settings(log_requests=False, tls=True)) as platform:
         assert platform.ca_bundle is not None
@@ -298,6 +310,7 @@ def test_the_ca_bundle_reaches_the_check(tmp_path: Path) -> None:
     assert outputs["verdict"] == "kept"
 
 
+@pytest.mark.processes
 def test_the_actions_check_step_refuses_an_empty_base_url(tmp_path: Path) -> None:
     """GitHub does not enforce `required` on action inputs: an unset variable must not check the mock."""
     result, outputs = _run_check(tmp_path, _action_env("", "demo-password"))

@@ -61,6 +61,7 @@ def test_no_secret_has_a_flag_or_an_option() -> None:
     assert {option.name for option in ROWS if option.secret} == SECRET_SETTINGS
 
 
+@pytest.mark.processes
 def test_the_suites_pytest_options_are_exactly_the_rows(tmp_path: Path) -> None:
     suite = Path(contract_tests.__file__).parent
     (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")

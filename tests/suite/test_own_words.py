@@ -19,6 +19,8 @@ import pytest
 
 from mockserver import MockServer, Settings
 
+pytestmark = pytest.mark.processes  # every test here starts a process
+
 NEUTRAL = "Zq7-neutral-Xy"
 DRIVER = r"""
 import io, json, sys
