@@ -56,6 +56,7 @@ def test_the_tour_runs_as_written_and_answers_what_it_shows() -> None:
     [
         ("run", "-m mockserver --host 127.0.0.1"),
         ("test", "-m pytest"),
+        ("test-fast", '-m pytest -n 2 -m "not processes and not dist and not soak"'),
     ],
 )
 def test_the_two_commands_do_what_the_readme_says(target: str, expected: str) -> None:
