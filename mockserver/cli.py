@@ -61,6 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
     add("--control-token-file", metavar="FILE", help="read the control token from the first line of FILE")
     add("--lockout-after", type=int, metavar="N", help="answer 429 after N wrong passwords (0: never)")
     add("--lockout-seconds", type=int, metavar="SECONDS", help="how long a lockout lasts (default 300)")
+    add(
+        "--journal-size",
+        type=int,
+        metavar="N",
+        help="requests the journal keeps (default 1000; 0: no journal, for pure load targets)",
+    )
     add("--store", metavar="URL", help="shared state: memory:, file:///dir or redis://host:port/db")
     add("--server", choices=("granian", "werkzeug"), help="HTTP server (default granian)")
     add("--workers", type=int, metavar="N", help="granian worker processes (default: one per core)")

@@ -49,7 +49,7 @@ class Settings:
     token_scope: bool = True  # the token answer names its scope (the user's permissions)
     error_descriptions: bool = True  # error answers carry error_description (body and challenge)
     error_cache_headers: bool = True  # error answers carry Cache-Control: no-store, Pragma: no-cache
-    journal_size: int = 1000
+    journal_size: int = 1000  # entries kept; 0: no journal at all, for pure load targets
     journal_bytes: int = 4 * 1024 * 1024  # per store (per worker's file with file://)
     log_requests: bool = True
     control_token: str | None = dataclasses.field(default=None, repr=False)
@@ -72,7 +72,7 @@ class Settings:
             f"must be a positive number of seconds, at most {MAX_TOKEN_TTL} (a hundred years)",
         )
         _require(self.fake_users >= 0, "fake_users", "must not be negative")
-        _require(self.journal_size > 0, "journal_size", "must be positive")
+        _require(self.journal_size >= 0, "journal_size", "must not be negative (0: no journal)")
         _require(self.journal_bytes > 0, "journal_bytes", "must be positive")
         _require(
             self.invalid_grant_status in (400, 401),

@@ -144,18 +144,27 @@ def _bounded(value: Any, cut: _Cut) -> Any:
 
 
 class Journal:
-    """The journal kept in the state backend, so it holds every worker's requests, oldest first."""
+    """The journal kept in the state backend, so it holds every worker's requests, oldest first.
 
-    def __init__(self, backend: Backend) -> None:
+    With `size` 0 (`--journal-size 0`, for pure load targets) it is off: nothing is recorded or
+    stored, and `entries` is empty; `keeps` says which, so that the edge need not build an entry.
+    """
+
+    def __init__(self, backend: Backend, size: int | None = None) -> None:
         self._backend = backend
         self._weighs = getattr(backend, "weighs_journal", True)  # a store that encodes counts bytes
+        self.keeps = size != 0
 
     def record(self, entry: JournalEntry) -> None:
+        if not self.keeps:
+            return
         raw = entry.__dict__.copy()
         raw["seq"] = time.time_ns()
         self._backend.append_journal(raw, entry.weight() if self._weighs else 0)
 
     def entries(self) -> list[JournalEntry]:
+        if not self.keeps:
+            return []
         entries = self._backend.journal()
         return [JournalEntry(**{k: v for k, v in raw.items() if k != "seq"}) for raw in entries]
 

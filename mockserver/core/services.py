@@ -29,7 +29,7 @@ def build_state(settings: Settings, clock: Clock | None = None) -> MockState:
         shared=shared,
         tokens=TokenAuthority(clock, settings.token_ttl, shared),
         users=UserDirectory(_base_users(settings), shared),
-        journal=Journal(backend),
+        journal=Journal(backend, settings.journal_size),
         faults=FaultBook(shared),
         lockout=Lockout(shared, clock, settings.lockout_after, settings.lockout_seconds),
     )

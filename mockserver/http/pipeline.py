@@ -113,7 +113,7 @@ class RequestPipeline:
             error = error_code(reply) if status >= 400 else None
         else:
             status, error = reply.status, reply.error
-        if not path.startswith(CONTROL_PREFIX):
+        if mock.journal.keeps and not path.startswith(CONTROL_PREFIX):
             mock.journal.record(entry_for(request, status, error, mock.clock.now()))
         if isinstance(reply, Response):
             reply.headers["X-Mock-Worker"] = worker.pid_text()

@@ -177,7 +177,11 @@ def remove_fault(fault_id: str) -> tuple[str, int]:
 
 @blueprint.get("/requests")
 def list_requests() -> Response:
-    return jsonify(requests=[entry.to_dict() for entry in state().journal.entries()])
+    """The journal, oldest first; with `--journal-size 0`, empty and `"journal": "off"` says why."""
+    journal = state().journal
+    if not journal.keeps:
+        return jsonify(requests=[], journal="off")
+    return jsonify(requests=[entry.to_dict() for entry in journal.entries()])
 
 
 @blueprint.delete("/requests")
