@@ -76,23 +76,34 @@ def error_code(response: Response) -> str | None:
 
 def _headers(environ: dict[str, Any]) -> list[tuple[str, str]]:
     """The request's headers as werkzeug's `request.headers` lists them, read from the environ
-    directly: the environ key to header name translation is made once per key, not per request.
-    (A list, not a generator: resuming one per header cost more than the loop.)"""
+    directly. A served environ holds the worker's whole process environment too (granian copies
+    it in), so which of its keys are headers, and their names, are worked out once per layout of
+    keys (the same on every request of a kind) rather than key by key on every request."""
+    keys = tuple(environ)
+    layout = _LAYOUTS.get(keys)
+    if layout is None:
+        layout = _layout(keys)
+        if len(_LAYOUTS) >= _LAYOUTS_KEPT or len(keys) > _LAYOUT_KEYS:  # the client's: bounded
+            _LAYOUTS.clear()
+        if len(keys) <= _LAYOUT_KEYS:
+            _LAYOUTS[keys] = layout
+    return [(name, value) for key, name, always in layout if (value := environ[key]) or always]
+
+
+def _layout(keys: tuple[str, ...]) -> tuple[tuple[str, str, bool], ...]:
+    """(environ key, header name, kept even when empty) for the keys that are headers, in order:
+    an empty CONTENT_TYPE or CONTENT_LENGTH is no header, an empty HTTP_* one is."""
     names = _HEADER_NAMES
     found = []
-    for key, value in environ.items():
+    for key in keys:
         name = names.get(key, _UNSEEN)
-        if name is None:  # most keys of a served environ: granian copies the process's in
-            continue
         if name is _UNSEEN:
             name = _header_name(key)
             if len(names) < _NAMES_KEPT and len(key) <= _CACHED_KEY:  # the client's: bounded
                 names[key] = name
-            if name is None:
-                continue
-        if value or key[:5] == "HTTP_":
-            found.append((name, value))
-    return found
+        if name is not None:
+            found.append((key, name, key[:5] == "HTTP_"))
+    return tuple(found)
 
 
 def _header_name(key: str) -> str | None:
@@ -109,6 +120,9 @@ def _header_name(key: str) -> str | None:
 
 _HEADER_NAMES: dict[str, str | None] = {}  # a plain dict: an lru_cache call costs twice its lookup
 _UNSEEN = object()
+_LAYOUTS: dict[tuple[str, ...], tuple[tuple[str, str, bool], ...]] = {}
+_LAYOUTS_KEPT = 64  # layouts remembered; past them the cache starts afresh
+_LAYOUT_KEYS = 512  # an environ of more keys than this is read without being remembered
 
 
 def _body_fields(request: Request) -> Any:

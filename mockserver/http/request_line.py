@@ -39,7 +39,9 @@ def log_request(
     query = environ.get("QUERY_STRING", "")
     if query:
         query = redact_query(query)
-    line_path = loggable(f"{path}?{query}" if query else path)
+    line_path = f"{path}?{query}" if query else path
+    if not line_path.isprintable():  # what `loggable` escapes is never printable: nearly every path is
+        line_path = loggable(line_path)
     fields = (method, line_path, status, elapsed_ms)
     if write is None:
         log.info(REQUEST_LINE, *fields)

@@ -14,12 +14,16 @@ from werkzeug.wrappers import Request
 from mockserver import ManualClock, OAuthError, Settings, create_app
 from mockserver.core import tokens
 from mockserver.core.errors import OAuthError as CoreOAuthError
+from mockserver.core.redaction import loggable, redact_query
 from mockserver.core.shared import SharedDocument, initial_document
 from mockserver.core.state import MockState
 from mockserver.core.tokens import TokenAuthority, TokenProblem, TokenRejected
+from mockserver.http import journal_entry
 from mockserver.http.bearer import B64TOKEN, parse_bearer
 from mockserver.http.lean_request import PlaneRequest
 from mockserver.http.render import MAX_RENDERED, JsonReply, Renderer
+from mockserver.http.request_line import REQUEST_LOG_KEY, log_request
+from mockserver.serving import wsgi
 from mockserver.store.memory import MemoryBackend
 
 from ..conftest import bearer, login
@@ -189,3 +193,40 @@ def test_every_refusal_is_rendered_per_the_settings_of_its_mock() -> None:
         assert loud.headers["Cache-Control"] == "no-store"
         assert "Cache-Control" not in quiet.headers
         assert quiet.headers["WWW-Authenticate"] == 'Bearer realm="r", error="invalid_token"'
+
+
+HEADER_KEYS = st.sampled_from(
+    ["HTTP_HOST", "HTTP_X_A", "HTTP_CONTENT_TYPE", "CONTENT_TYPE", "CONTENT_LENGTH", "PATH", "HOME", "wsgi.x"]
+)
+
+
+@given(st.lists(st.tuples(HEADER_KEYS, st.sampled_from(["", "v", "a b"])), max_size=8))
+def test_the_journal_lists_headers_as_werkzeug_does_whatever_the_layout(pairs: list[tuple[str, str]]) -> None:
+    environ = EnvironBuilder(path="/me").get_environ()
+    for key in ("HTTP_HOST", "CONTENT_TYPE", "CONTENT_LENGTH"):
+        environ.pop(key, None)
+    environ.update(pairs)
+    for _ in range(2):  # worked out, then remembered
+        assert journal_entry._headers(environ) == list(Request(environ).headers.items())
+
+
+def test_remembered_environ_layouts_stay_bounded() -> None:
+    for index in range(journal_entry._LAYOUTS_KEPT + 10):
+        environ = {"REQUEST_METHOD": "GET", f"HTTP_X_{index}": "1"}
+        assert journal_entry._headers(environ) == [(f"X-{index}", "1")]
+    assert 0 < len(journal_entry._LAYOUTS) <= journal_entry._LAYOUTS_KEPT
+
+
+def test_a_worker_forgets_the_settings_variables_once_read() -> None:
+    environ = {"MOCKSERVER_TOKEN_TTL": "60", "MOCKSERVER_STORE": "memory:", "PATH": "/bin", "TZ": "UTC"}
+    wsgi._forget_settings_variables(environ)
+    assert environ == {"PATH": "/bin", "TZ": "UTC"}
+
+
+@given(st.text(max_size=6), st.text(alphabet="a=&\n\u202e", max_size=6))
+def test_the_log_lines_path_is_escaped_as_loggable_escapes_it(path: str, query: str) -> None:
+    written: list[tuple[object, ...]] = []
+    extensions = {REQUEST_LOG_KEY: lambda _name, _msg, fields: written.append(fields)}
+    log_request(extensions, {"QUERY_STRING": query}, "GET", "/" + path, 200, None)
+    query = redact_query(query) if query else query
+    assert written[0][1] == loggable(f"/{path}?{query}" if query else f"/{path}")
