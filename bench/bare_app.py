@@ -1,16 +1,23 @@
-"""The yardstick: a Flask app with one JSON route and nothing else, served as the mock is.
+"""The yardsticks: a Flask app with one JSON route and nothing else, and the ceiling, a WSGI app
+that only returns a small JSON body; both served as the mock is.
 
-Its requests/s on the same server, workers and machine are the ceiling of what any Flask app
-can do there, so the mock's figures are read as a fraction of it rather than as absolutes.
+Their requests/s on the same server, workers and machine are what any Flask app (the first) and
+any WSGI app at all (the second) can do there, so the mock's figures are read as a fraction of them
+rather than as absolutes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from flask import Flask, Response, jsonify
 
-__all__ = ["PATH", "create_app"]
+__all__ = ["PATH", "create_app", "create_wsgi_app"]
 
 PATH = "/hello"
+_BODY = b'{"message":"hello","ok":true}\n'
+_HEADERS = [("Content-Type", "application/json"), ("Content-Length", str(len(_BODY)))]
 
 
 def create_app() -> Flask:
@@ -21,3 +28,13 @@ def create_app() -> Flask:
         return jsonify(message="hello", ok=True)
 
     return app
+
+
+def create_wsgi_app() -> Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]:
+    """The ceiling: the same answer as `create_app`'s, with no framework, whatever the path."""
+
+    def hello(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        start_response("200 OK", _HEADERS)
+        return [_BODY]
+
+    return hello

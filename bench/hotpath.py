@@ -155,7 +155,8 @@ def _case(
     body: bytes = b"",
     status: str = "200",
 ) -> Case:
-    builder = EnvironBuilder(path=path, method=method, headers=headers, data=body or None)
+    listed = list((headers or {}).items())
+    builder = EnvironBuilder(path=path, method=method, headers=listed, data=body or None)
     builder.base_url = "http://127.0.0.1:8080"
     environ = builder.get_environ()
     return Case(name, app, environ, environ["wsgi.input"].read(), status)

@@ -101,10 +101,9 @@ class Settling:
         windows: list[float] = []
         while not self.steady(windows) and len(windows) * self.window_s < self.at_most_s:
             window = run(load, self.window_s)
-            if window.http_errors:
-                raise RuntimeError(
-                    f"{load.name}: {window.http_errors} answers of status 400 or more while settling"
-                )
+            if window.unexpected(load):
+                kind = "below 400 where a refusal was asked for" if load.refused else "of status 400 or more"
+                raise RuntimeError(f"{load.name}: {window.unexpected(load)} answers {kind} while settling")
             if window.socket_errors:
                 dropped = f"{window.socket_errors} socket errors in {window.requests} requests"
                 progress(f"  {load.name}: {dropped} while settling")

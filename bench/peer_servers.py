@@ -22,18 +22,23 @@ def axa_server(scratch: Path) -> Server:
     return Server("axa oauth2-mock-server", command, port, scratch / "axa.log")
 
 
-def wiremock_server(scratch: Path) -> Server:
-    """WireMock standalone with one stub; its request journal bounded like the mock's."""
+def wiremock_server(scratch: Path, *, journal: bool = True) -> Server:
+    """WireMock standalone with one stub; its request journal bounded like the mock's, or off
+    (`--no-request-journal`, beside the mock's `--journal-size 0`)."""
     jars = sorted((PEERS_DIR / "wiremock" / "build").glob("wiremock-standalone-*.jar"))
     jar = _installed(jars[-1] if jars else PEERS_DIR / "wiremock" / "build" / "wiremock-standalone.jar")
-    root = scratch / "wiremock"
+    name = "wiremock" if journal else "wiremock-no-journal"
+    root = scratch / name
     (root / "mappings").mkdir(parents=True, exist_ok=True)
     (root / "mappings" / "me.json").write_text(json.dumps(_stub()), encoding="utf-8")
     port = free_port()
     command = [_program("java"), "-jar", str(jar), "--port", str(port), "--bind-address", LOOPBACK]
     command += ["--root-dir", str(root), "--disable-banner"]
-    command += ["--max-request-journal-entries", str(WIREMOCK_JOURNAL)]
-    return Server("WireMock", command, port, scratch / "wiremock.log")
+    if journal:
+        command += ["--max-request-journal-entries", str(WIREMOCK_JOURNAL)]
+    else:
+        command += ["--no-request-journal"]
+    return Server(name, command, port, scratch / f"{name}.log")
 
 
 def _stub() -> dict[str, object]:

@@ -22,6 +22,11 @@ LABELS = {
     "me": "(b) GET /me, valid token (mock)",
     "bare": "(c) GET /hello, bare Flask app",
 }
+# shown beside them, with no ratio of their own to the bare Flask app
+YARDSTICKS = {
+    "me_refused": "GET /me, an unknown token: 401 with its challenge (mock)",
+    "wsgi": "the ceiling: GET /hello, a WSGI app that only answers, same server",
+}
 # the same loads on a mock that logs a line per request, as `make run` serves it (no target: shown)
 AS_MAKE_RUN = {
     "authorization_logged": "(a') POST /authorization, a log line per request as `make run`",
@@ -36,6 +41,10 @@ def bench(
     checks = [
         Check(f"{LABELS[name][:3]} / (c)", ratios[name], bound, at_least=True)
         for name, bound in ratio_targets.items()
+    ]
+    checks += [
+        Check(title, figures["value"], figures["at_least"], at_least=True)
+        for title, figures in measured.get("ceiling", {}).items()
     ]
     checks += [
         Check(
@@ -64,7 +73,7 @@ def bench(
         "",
         shape_line(shape),
         "",
-        load_table(measured["loads"], {**LABELS, **AS_MAKE_RUN}),
+        load_table(measured["loads"], {**LABELS, **YARDSTICKS, **AS_MAKE_RUN}),
         "",
         markdown_table(["target", "measured", "target", "holds"], [check.row() for check in checks]),
         "",

@@ -27,12 +27,19 @@ from .machine import describe, load_average
 from .measure import RoundRobin, Shape
 from .memory import directory_bytes, store_directory, workers_rss_mib
 from .results import RESULTS_DIR, write_results
-from .servers import LOGGED, ROOT, bare_load, bare_server, mock_loads, mock_server
+from .servers import LOGGED, ROOT, bare_load, bare_server, mock_loads, mock_server, refused_me_load
 from .wrk import Load, run_wrk
 
-__all__ = ["RATIO_TARGETS", "issue_tokens", "main"]
+__all__ = ["CEILING_TARGETS", "RATIO_TARGETS", "issue_tokens", "main"]
 
 RATIO_TARGETS = {"authorization": 0.6, "me": 0.9}
+# issue 29: (load, yardstick, at least): /me beside the ceiling (a WSGI app that only answers, on the
+# same server), quiet and as `make run` logs; a refused /me beside an accepted one
+CEILING_TARGETS = {
+    "(b) GET /me, --quiet / the WSGI ceiling": ("me", "wsgi", 0.6),
+    "(b') GET /me, as make run logs / the WSGI ceiling": ("me_logged", "wsgi", 0.5),
+    "refused GET /me / (b) accepted, --quiet": ("me_refused", "me", 0.8),
+}
 CHUNK_S = 60
 
 
@@ -77,9 +84,12 @@ def measure_servers(scratch: Path, shape: Shape, tokens: int) -> dict[str, Any]:
         mock = stack.enter_context(mock_server(scratch))
         logged = stack.enter_context(mock_server(scratch, quiet=False))
         bare = stack.enter_context(bare_server(scratch))
-        authorization, me = mock_loads(mock.url, fetch_token(f"{mock.url}/authorization"))
+        ceiling = stack.enter_context(bare_server(scratch, "wsgi"))
+        token = fetch_token(f"{mock.url}/authorization")
+        authorization, me = mock_loads(mock.url, token)
         as_make_run = mock_loads(logged.url, fetch_token(f"{logged.url}/authorization"), LOGGED)
-        loads = (authorization, me, *as_make_run, bare_load(bare.url))
+        yardsticks = (bare_load(bare.url), bare_load(ceiling.url, "wsgi"))
+        loads = (authorization, me, refused_me_load(mock.url, token), *as_make_run, *yardsticks)
         print("settling: 2 s of each load, then the memory baseline", flush=True)
         for load in loads:
             run_wrk(load, 2)
@@ -100,8 +110,12 @@ def measure_servers(scratch: Path, shape: Shape, tokens: int) -> dict[str, Any]:
         "store_dir_mib_after": store_mib,
     }
     ratios = {name: summaries[name].rps / summaries["bare"].rps for name in RATIO_TARGETS}
+    yardstick_ratios = {
+        title: {"value": round(summaries[ours].rps / summaries[yardstick].rps, 3), "at_least": bound}
+        for title, (ours, yardstick, bound) in CEILING_TARGETS.items()
+    }
     loads_out = {name: summary.to_dict() for name, summary in summaries.items()}
-    return {"loads": loads_out, "ratios": ratios, "memory": memory}
+    return {"loads": loads_out, "ratios": ratios, "ceiling": yardstick_ratios, "memory": memory}
 
 
 def issue_tokens(load: Load, count: int, rate: float) -> int:

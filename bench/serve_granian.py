@@ -1,4 +1,4 @@
-"""Serve the bare app (or, for tuning runs, the mock) with granian as mockserver/serving/serve.py does.
+"""Serve the bare apps (or, for tuning runs, the mock) with granian as mockserver/serving/serve.py does.
 
 The same interface (WSGI), factory, worker count (one per core unless told), address and
 access log as `python -m mockserver`; the optional knobs (blocking threads, backpressure,
@@ -6,7 +6,7 @@ runtime threads) exist only so that bench/tuning.py can try them. With `--app mo
 workers get their settings as MOCKSERVER_* variables, through mockserver.serving.serve, and share a
 private file store, as `python -m mockserver` sets them up.
 
-Usage: python -m bench.serve_granian --app bare|mock --port P [--workers N] [tuning flags]
+Usage: python -m bench.serve_granian --app bare|wsgi|mock --port P [--workers N] [tuning flags]
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from mockserver.settings import Settings
 
 __all__ = ["TARGETS", "main"]
 
-TARGETS = {"bare": "bench.bare_app:create_app", "mock": MOCK_TARGET}
+TARGETS = {"bare": "bench.bare_app:create_app", "wsgi": "bench.bare_app:create_wsgi_app", "mock": MOCK_TARGET}
 TUNING = ("blocking_threads", "backpressure", "runtime_threads")
 
 
@@ -37,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     workers = args.workers or os.cpu_count() or 1
     arguments = granian_arguments(args.host, args.port, workers, TARGETS[args.app])
     arguments.update({name: getattr(args, name) for name in TUNING if getattr(args, name) is not None})
-    if args.app == "bare":
+    if args.app != "mock":
         _serve(arguments)
         return 0
     # The quiet mock, its workers sharing a private store as under `python -m mockserver`.

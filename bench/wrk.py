@@ -32,6 +32,7 @@ class Load:
     url: str
     script: str
     variables: Mapping[str, str] = field(default_factory=dict)
+    refused: bool = False  # every answer must be a refusal (status 400 or more): a refused /me
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,10 @@ class WrkRun:
     @property
     def ok(self) -> int:
         return self.requests - self.http_errors
+
+    def unexpected(self, load: Load) -> int:
+        """Answers not of the kind the load asks for: 400 or more, or below 400 for a refused load."""
+        return self.ok if load.refused else self.http_errors
 
 
 @dataclass(frozen=True)
@@ -82,9 +87,10 @@ def run_wrk(load: Load, seconds: int, *, connections: int = CONNECTIONS, check: 
         command, env=environ, capture_output=True, text=True, timeout=seconds + 60, check=False
     )
     run = _parse(completed.stdout, completed.stderr, load.name)
-    if check and (run.http_errors or run.socket_errors):
+    if check and (run.unexpected(load) or run.socket_errors):
+        kind = "below 400 where a refusal was asked for" if load.refused else "of status 400 or more"
         raise RuntimeError(
-            f"{load.name}: {run.http_errors} answers of status 400 or more and {run.socket_errors} "
+            f"{load.name}: {run.unexpected(load)} answers {kind} and {run.socket_errors} "
             f"socket errors in {run.requests} requests; the figures would not measure what they claim"
         )
     return run

@@ -70,3 +70,19 @@ def test_each_round_starts_one_load_further_on(monkeypatch: pytest.MonkeyPatch) 
     RoundRobin(Shape(rounds=3, warmup_s=1, measure_s=2), progress=_quiet).run(loads)
     measured = order[1::2]  # each load's warm-up, then its measured run
     assert measured == ["a", "b", "c", "b", "c", "a", "c", "a", "b"]
+
+
+def test_a_refused_load_accepts_only_refusals_while_settling() -> None:
+    def answered(load: Load, seconds: int) -> WrkRun:
+        return WrkRun(100, 5.0, 97, 0, 1.0, 2.0)  # 3 answers below 400
+
+    with pytest.raises(RuntimeError, match="3 answers below 400 where a refusal was asked for"):
+        Settling().settle(Load("me_refused", "u", "s", refused=True), answered, _quiet)
+
+    def refusals(load: Load, seconds: int) -> WrkRun:
+        return WrkRun(500, 5.0, 500, 0, 1.0, 2.0)  # every answer 400 or more: as asked
+
+    settled = Settling(window_s=5, at_least_s=30).settle(
+        Load("me_refused", "u", "s", refused=True), refusals, _quiet
+    )
+    assert settled.windows_rps == (100.0,) * 6
