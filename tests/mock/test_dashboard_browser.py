@@ -7,7 +7,6 @@ Set DASHBOARD_SCREENSHOT=docs/img/dashboard.png to refresh the screenshot the do
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,29 +17,14 @@ import requests
 
 from mockserver import ManualClock, MockServer, Settings, create_app
 
-CHROMIUM = shutil.which("chromium")
-pytestmark = [
-    pytest.mark.processes,  # playwright's driver and chromium
-    pytest.mark.skipif(
-        CHROMIUM is None,
-        reason="Debian's chromium is not installed (make test installs it: apt-get install chromium)",
-    ),
-]
+from ..browser import chromium_context, needs_chromium
+
+pytestmark = [pytest.mark.processes, needs_chromium]  # playwright's driver and chromium
 TIMEOUT = 5
 WAIT_MS = 15_000  # a generous upper bound for the page to show a change, not a measure
 PASSWORD = "demo-password"
 VIEWER_PASSWORD = "viewer-password"
 TTL = 600
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture
@@ -57,20 +41,8 @@ def mock(clock: ManualClock) -> Iterator[MockServer]:
 @pytest.fixture
 def browser_page(tmp_path: Path) -> Iterator[Any]:
     """A page of a fresh Chromium profile, closed (and Chromium with it) by the test."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=CHROMIUM,
-            headless=True,
-            args=FLAGS,
-            viewport={"width": 1200, "height": 1400},
-        )
-        try:
-            yield context.pages[0] if context.pages else context.new_page()
-        finally:
-            context.close()
+    with chromium_context(tmp_path / "profile", {"width": 1200, "height": 1400}) as context:
+        yield context.pages[0] if context.pages else context.new_page()
 
 
 def login(mock: MockServer, username: str, password: str) -> str:

@@ -17,27 +17,13 @@ from typing import Any
 
 import pytest
 
+from ..browser import chromium_context, needs_chromium
 from ..documents import ROOT, block
 
 pytestmark = pytest.mark.processes  # every test here starts a process
 
 DOCS = ROOT / "docs"
 BIN = Path(sys.executable).parent
-CHROMIUM = shutil.which("chromium")
-needs_chromium = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="Debian's chromium is not installed (make test installs it: apt-get install chromium)",
-)
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 DESKTOP = {"width": 1280, "height": 900}  # both sidebars shown: the narrowest text column
 PHONE = {"width": 390, "height": 844}
 CODE_COLUMNS = 88
@@ -173,17 +159,8 @@ COLOURS = """() => {
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """A fresh Chromium profile, closed (and Chromium with it) when the module's tests end."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        profile = tmp_path_factory.mktemp("chromium-profile")
-        context = playwright.chromium.launch_persistent_context(
-            str(profile), executable_path=CHROMIUM, headless=True, args=FLAGS, viewport=DESKTOP
-        )
-        try:
-            yield context
-        finally:
-            context.close()
+    with chromium_context(tmp_path_factory.mktemp("chromium-profile"), DESKTOP) as context:
+        yield context
 
 
 @pytest.fixture
