@@ -1,4 +1,5 @@
-"""The JSON schemas of fixtures/schemas/control.json, compiled once, for every body the mock is told."""
+"""What a body the mock is told must be: the JSON schemas of fixtures/schemas/control.json, compiled
+once, and the one rule of a fault spec that a schema cannot say readably (no framing header)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,23 @@ from jsonschema import Draft202012Validator, ValidationError
 
 from .data import fixture_path, load_json
 
-__all__ = ["first_error"]
+__all__ = ["FRAMING_HEADERS", "first_error", "framing_problem"]
+
+# Headers that frame the answer or manage the connection (RFC 9110 §7.6.1, RFC 9112 §6): the server
+# writes them; a fault that set them too would break the answer's framing (a second length, a
+# chunked body that is not chunked), so a fault spec naming one is refused.
+FRAMING_HEADERS = frozenset(
+    {
+        "connection",
+        "content-length",
+        "keep-alive",
+        "proxy-connection",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+    }
+)
 
 
 @cache
@@ -38,3 +55,14 @@ def _without_value(error: ValidationError) -> str:
     if isinstance(error.instance, str | dict | list):
         return error.message.replace(quoted, "the value")
     return error.message
+
+
+def framing_problem(spec: dict[str, Any]) -> str | None:
+    """What is wrong with a schema-valid fault spec whose headers name a framing header, or None."""
+    headers = spec.get("headers") or {}
+    named = sorted(name for name in headers if name.lower() in FRAMING_HEADERS)
+    if not named:
+        return None
+    return (
+        f"headers: {', '.join(named)} frames the answer or the connection: the server sets it, a fault cannot"
+    )

@@ -12,9 +12,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from .core.faults import framing_problem
 from .data import fixture_path
-from .schemas import first_error
+from .schemas import first_error, framing_problem
 
 __all__ = ["DEFAULT_READ_TIMEOUT", "ENV_PREFIX", "ConfigError", "Settings", "load_settings"]
 

@@ -13,27 +13,13 @@ import uuid
 from dataclasses import dataclass, fields
 from typing import Any
 
+from ..schemas import framing_problem
 from .errors import OAuthError
 from .shared import SharedDocument, Snapshot
 
-__all__ = ["FRAMING_HEADERS", "MAX_FAULTS", "Fault", "FaultBook", "framing_problem"]
+__all__ = ["MAX_FAULTS", "Fault", "FaultBook"]
 
 EFFECTS = ("status", "retry_after", "drop", "malformed_json", "omit_field")
-# Headers that frame the answer or manage the connection (RFC 9110 §7.6.1, RFC 9112 §6): the server
-# writes them; a fault that set them too would break the answer's framing (a second length, a
-# chunked body that is not chunked), so a fault spec naming one is refused.
-FRAMING_HEADERS = frozenset(
-    {
-        "connection",
-        "content-length",
-        "keep-alive",
-        "proxy-connection",
-        "te",
-        "trailer",
-        "transfer-encoding",
-        "upgrade",
-    }
-)
 # Every request walks the faults in force: past this many, adding one is refused (409) until some go.
 MAX_FAULTS = 100
 
@@ -83,17 +69,6 @@ class Fault:
         if self.delay_max is None:
             return self.delay
         return random.uniform(self.delay, self.delay_max)  # noqa: S311 - jitter, not security
-
-
-def framing_problem(spec: dict[str, Any]) -> str | None:
-    """What is wrong with a schema-valid spec whose headers name a framing header, or None."""
-    headers = spec.get("headers") or {}
-    named = sorted(name for name in headers if name.lower() in FRAMING_HEADERS)
-    if not named:
-        return None
-    return (
-        f"headers: {', '.join(named)} frames the answer or the connection: the server sets it, a fault cannot"
-    )
 
 
 def _differs(value: object, default: object) -> bool:

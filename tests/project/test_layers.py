@@ -46,6 +46,11 @@ RULES = [
     ("schemas.py", LOADERS),
 ]
 FORBIDDEN = [
+    # the one typed Settings is read before anything is built from it: it knows no core, edge or server
+    (
+        "settings.py",
+        ("mockserver.core", "mockserver.store", "mockserver.http", "mockserver.serving", "mockserver.app"),
+    ),
     ("core", ("mockserver.http", "mockserver.serving", "mockserver.app")),
     ("http", ("mockserver.serving", "mockserver.app")),
 ]
