@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from werkzeug.datastructures import MultiDict
@@ -38,13 +39,13 @@ def read_credentials(request: Request) -> Credentials:
     return _credentials(sources)
 
 
-def _credentials(sources: list[MultiDict[str, object]]) -> Credentials:
+def _credentials(sources: list[MultiDict[str, Any]]) -> Credentials:
     given = _one_value_each(sources)
     username = _checked("username", given.get("username", ""))
     return Credentials(username, _checked("password", given.get("password", "")))
 
 
-def _one_value_each(sources: list[MultiDict[str, object]]) -> dict[str, object]:
+def _one_value_each(sources: list[MultiDict[str, Any]]) -> dict[str, object]:
     """Every parameter's value, refusing one given twice, in a source or across them."""
     given: dict[str, object] = {}
     for source in sources:
@@ -55,7 +56,7 @@ def _one_value_each(sources: list[MultiDict[str, object]]) -> dict[str, object]:
     return given
 
 
-def _body_fields(request: Request) -> MultiDict[str, object]:
+def _body_fields(request: Request) -> MultiDict[str, Any]:
     if not has_body(request):
         return MultiDict()
     mimetype = request.mimetype

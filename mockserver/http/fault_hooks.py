@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from flask import Response
 from werkzeug.wrappers import Request
+from werkzeug.wrappers import Response as BaseResponse
 
 from ..core.faults import Fault, FaultBook
 
@@ -47,7 +48,7 @@ def inject_fault(faults: FaultBook, request: Request) -> Response | None:
     return _replacement(fired[-1], request)  # only the last can replace the answer
 
 
-def alter_response(request: Request, response: Response) -> Response:
+def alter_response(request: Request, response: BaseResponse) -> BaseResponse:
     """After the view: drop the fields a fired fault omits; nothing when no fault fired."""
     fired: list[Fault] | None = request.environ.pop(FIRED_KEY, None)
     if not fired:

@@ -101,7 +101,7 @@ def _layout(keys: tuple[str, ...]) -> tuple[tuple[str, str, bool], ...]:
             name = _header_name(key)
             if len(names) < _NAMES_KEPT and len(key) <= _CACHED_KEY:  # the client's: bounded
                 names[key] = name
-        if name is not None:
+        if isinstance(name, str):  # None: not a header; the sentinel was replaced above
             found.append((key, name, key[:5] == "HTTP_"))
     return tuple(found)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from typing import Any
 
 from ..core.errors import OAuthError
@@ -74,6 +75,7 @@ def _check_shape(value: object, max_depth: int) -> None:
             continue
         if depth > max_depth:
             raise OAuthError.invalid_request("the JSON body is nested too deeply")
+        children: Iterable[Any]
         if isinstance(item, dict):
             for key in item:
                 _require_encodable(key)

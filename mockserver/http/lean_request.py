@@ -67,15 +67,15 @@ class PlaneRequest(LeanRequest):
     something first asks for one of them.
     """
 
-    scheme = _ReadLater()  # type: ignore[assignment]
-    server = _ReadLater()  # type: ignore[assignment]
-    root_path = _ReadLater()  # type: ignore[assignment]
-    query_string = _ReadLater()  # type: ignore[assignment]
-    headers = _ReadLater()  # type: ignore[assignment]
-    remote_addr = _ReadLater()  # type: ignore[assignment]
+    scheme = _ReadLater()
+    server = _ReadLater()
+    root_path = _ReadLater()
+    query_string = _ReadLater()
+    headers = _ReadLater()
+    remote_addr = _ReadLater()
 
     def __init__(self, environ: dict[str, Any]) -> None:
-        self.environ = environ  # type: ignore[assignment]
+        self.environ = environ
         self.shallow = False
         self.method = environ.get("REQUEST_METHOD", "GET").upper()
         path = (environ.get("PATH_INFO") or "").encode("latin1").decode(errors="replace")

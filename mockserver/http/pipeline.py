@@ -58,7 +58,7 @@ class RequestPipeline:
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         mock = self._mock
         started = time.perf_counter() if mock.settings.log_requests else None
-        request = PlaneRequest(environ)  # type: ignore[arg-type]
+        request = PlaneRequest(environ)
         reply = self._decide(request)
         try:
             reply = self._finish(request, reply, started)
@@ -66,9 +66,9 @@ class RequestPipeline:
             self._unexpected(error, request)
             reply = self._render.error(oauth_error_of(InternalServerError()))
         if DROP_KEY in environ:
-            return drop_connection(environ, start_response)  # type: ignore[arg-type]
+            return drop_connection(environ, start_response)
         if isinstance(reply, Response):
-            return reply(environ, start_response)  # type: ignore[arg-type]
+            return reply(environ, start_response)
         start_response(status_line(reply.status), reply.headers)
         return [reply.body] if request.method != "HEAD" else []
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Response
@@ -14,7 +15,7 @@ from .routes.api import Endpoint
 
 __all__ = ["Match", "Router"]
 
-Match = tuple[Endpoint, dict[str, Any]]
+Match = tuple[Endpoint, Mapping[str, Any]]
 
 
 class Router:
@@ -69,7 +70,7 @@ def _exact_paths(rules: list[Rule]) -> dict[str, dict[str, Endpoint]]:
             continue
         for method in rule.methods or ():
             if method != "OPTIONS":
-                exact.setdefault(rule.rule, {}).setdefault(method, rule.endpoint)  # type: ignore[arg-type]
+                exact.setdefault(rule.rule, {}).setdefault(method, rule.endpoint)
     return exact
 
 
