@@ -132,7 +132,7 @@ def shape_line(shape: Shape) -> str:
         f"wrk, {CONNECTIONS} connections on {THREADS} threads, sharing the machine with the servers; "
         f"{shape.rounds} rounds, each load {shape.measure_s} s after a {shape.warmup_s} s warm-up, "
         "loads in turn within a round, each round starting one load further on; medians of the rounds. "
-        "Every answer checked below 400."
+        "Every answer checked below 400 (a refused load's: 400 or more)."
     )
 
 
