@@ -26,6 +26,7 @@ from mockserver import MockServer, Settings
 from tests.suite.mistakes import MISTAKES, Mistake
 from tests.suite.targets import FakeClock, Platform, platform_app, serve
 
+from .in_process import run_in_process
 from .platforms import LeakyPlatform, leaky_app
 from .terminal import converse, last_lines, on_a_terminal
 
@@ -269,13 +270,7 @@ def check_in_process(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], settings: dict[str, str], *args: str
 ) -> tuple[int, str, str]:
     """`authcontract check` run by its main(), in this process: stopped before the suite, it starts none."""
-    from authcontract.cli import main
-
-    for name, value in settings.items():
-        monkeypatch.setenv(name, value)
-    status = main(["check", *args])
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
+    return run_in_process(monkeypatch, capsys, settings, "check", *args)
 
 
 @pytest.mark.parametrize("mistake", MISTAKES, ids=[mistake.name for mistake in MISTAKES])

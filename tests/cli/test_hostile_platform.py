@@ -21,6 +21,8 @@ from authcontract.suite import SuiteOverran, run_suite
 from contract_tests.limits import LimitedAdapter
 from tests.suite.hostile import serve_hostile
 
+from .in_process import run_in_process
+
 RUN_TIMEOUT = 120  # a generous bound: these runs stop after one exchange's deadline
 PASSWORD = "hostile-pw-7f3a"
 TEST_NET = "http://192.0.2.1:9"  # RFC 5737: nothing answers there
@@ -152,18 +154,6 @@ def sends(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
-def _in_process(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], env: dict[str, str], *args: str
-) -> tuple[int, str, str]:
-    from authcontract.cli import main
-
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    status = main(list(args))
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
-
-
 LIVE_TEST_NET = {
     "CONTRACT_BASE_URL": TEST_NET,
     "CONTRACT_USERNAME": "qa",
@@ -176,7 +166,7 @@ LIVE_TEST_NET = {
 def test_plain_http_off_the_loopback_is_refused_before_any_exchange(
     command: str, sends: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    status, out, err = _in_process(monkeypatch, capsys, LIVE_TEST_NET, command)
+    status, out, err = run_in_process(monkeypatch, capsys, LIVE_TEST_NET, command)
     assert (status, out) == (2, ""), err
     assert sends == []
     assert err.splitlines() == [
@@ -197,7 +187,7 @@ def test_plain_http_allowed_explicitly_goes_ahead(
 ) -> None:
     env = {**LIVE_TEST_NET, **({"CONTRACT_ALLOW_HTTP": "1"} if how == "variable" else {})}
     args = ["--allow-http"] if how == "flag" else []
-    status, _, err = _in_process(monkeypatch, capsys, env, command, *args)
+    status, _, err = run_in_process(monkeypatch, capsys, env, command, *args)
     assert status == 2  # the test's transport refused every exchange: no answer, no verdict
     assert sends, err  # the pre-flight went ahead
     assert all(sent.startswith(f"{TEST_NET}/") or f" {TEST_NET}/" in sent for sent in sends), sends

@@ -38,10 +38,13 @@ class Mocks:
         return self._running[server]
 
 
-def exchange(port: int, data: bytes, host: str = "127.0.0.1") -> bytes:
-    """Send raw bytes (a request with `Connection: close`) and read until the server closes."""
+def exchange(port: int, data: bytes, host: str = "127.0.0.1", *, half_close: bool = False) -> bytes:
+    """Send raw bytes (a request with `Connection: close`), optionally shut the writing side, and
+    read until the server closes."""
     with socket.create_connection((host, port), timeout=TIMEOUT) as sock:
         sock.sendall(data)
+        if half_close:
+            sock.shutdown(socket.SHUT_WR)
         received = b""
         while chunk := sock.recv(65536):
             received += chunk

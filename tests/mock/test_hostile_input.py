@@ -3,8 +3,6 @@ a clear JSON 4xx, the same decision with the lockout on or off, and no input tha
 
 from __future__ import annotations
 
-import json
-import socket
 from collections.abc import Iterator
 
 import pytest
@@ -13,6 +11,7 @@ import requests
 from mockserver import MockServer, Settings, create_app
 
 from ..processes import TIMEOUT
+from .served import exchange, status_and_body
 
 FORM = b"username=demo&password=demo-password"
 
@@ -22,25 +21,6 @@ def server(request: pytest.FixtureRequest) -> Iterator[MockServer]:
     settings = getattr(request, "param", Settings(log_requests=False, read_timeout=1))
     with MockServer(settings) as running:
         yield running
-
-
-def exchange(port: int, data: bytes, *, half_close: bool = False) -> bytes:
-    """Send raw bytes, optionally shut the writing side, and read until the server closes."""
-    with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as sock:
-        sock.sendall(data)
-        if half_close:
-            sock.shutdown(socket.SHUT_WR)
-        received = b""
-        while chunk := sock.recv(65536):
-            received += chunk
-    return received
-
-
-def status_and_body(reply: bytes) -> tuple[int, dict]:
-    head, _, body = reply.partition(b"\r\n\r\n")
-    status_line, _, headers = head.partition(b"\r\n")
-    assert b"content-type: application/json" in headers.lower(), reply[:300]
-    return int(status_line.split()[1]), json.loads(body)
 
 
 def login(length: bytes, body: bytes = FORM, host: bytes = b"mock") -> bytes:
