@@ -1,9 +1,10 @@
 """The journal of received requests, redacted and bounded as it is written, for tests to read back.
 
-It knows no HTTP: the Flask edge (`http/journal_entry.py`) reads a request and hands its parts to
-`bounded_entry`. Any client may fill the journal, so an entry keeps at most MAX_ITEMS headers, body
-fields (per object) and list items, names of MAX_NAME_CHARS and values of MAX_VALUE_CHARS; what is
-cut says how much it was, and the entry says `truncated`. Each store also caps the journal's bytes.
+It knows no HTTP: the edge (`http/journal_entry.py`) reads a request and hands its parts to
+`bounded_content`, then the content and its time to `Journal.record`. Any client may fill the
+journal, so an entry keeps at most MAX_ITEMS headers, body fields (per object) and list items, names
+of MAX_NAME_CHARS and values of MAX_VALUE_CHARS; what is cut says how much it was, and the entry
+says `truncated`. Each store also caps the journal's bytes.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..store import Backend
+from ..store import Backend, EntryContent
 from .redaction import LEAF_TYPES, MASK, header_kind, redact_fields, redact_header_as, redact_query
 
 __all__ = [
@@ -21,17 +22,16 @@ __all__ = [
     "MAX_NAME_CHARS",
     "MAX_TEXT_CHARS",
     "MAX_VALUE_CHARS",
+    "EntryContent",
     "Journal",
     "JournalEntry",
-    "bounded_entry",
+    "bounded_content",
 ]
 
 MAX_ITEMS = 32  # headers of a request, fields of one body object, items of one list
 MAX_NAME_CHARS = 64  # a header's or a field's name
 MAX_VALUE_CHARS = 512  # a header's value, a field's text
 MAX_TEXT_CHARS = 2048  # the path, the query string
-_ENTRY_OVERHEAD = 160  # bytes an entry's fixed fields take, for the memory store's byte count
-_ISSUED_WEIGHT = 240  # bytes a login's `issued` record takes besides its username
 
 
 @dataclass
@@ -52,17 +52,8 @@ class JournalEntry:
     issued: dict[str, Any] | None = None  # a login's token as `tokens.issued_record` keeps it
 
     def to_dict(self) -> dict[str, Any]:
-        """Shallow: the fields are fresh per entry already (asdict's deep copy cost a third of it)."""
+        """Shallow: read only, to be encoded (asdict's deep copy cost a third of it)."""
         return dict(self.__dict__)
-
-    def weight(self) -> int:
-        """About the bytes the entry takes, cheaply: the memory store counts its journal by it."""
-        size = _ENTRY_OVERHEAD + len(self.path) + len(self.query)
-        for name, value in self.headers.items():
-            size += len(name) + len(value) + 6
-        if self.issued is not None:
-            size += _ISSUED_WEIGHT + len(self.issued["username"])
-        return size + (len(repr(self.form)) if self.form else 0)
 
 
 @dataclass
@@ -78,9 +69,8 @@ class _Cut:
         return f"{text[:limit]}…(cut, {len(text)} chars)"
 
 
-def bounded_entry(
+def bounded_content(
     *,
-    time: float,
     method: str,
     path: str,
     query: str,
@@ -90,22 +80,22 @@ def bounded_entry(
     worker: int,
     error: str | None = None,
     issued: dict[str, Any] | None = None,
-) -> JournalEntry:
-    """An entry with secrets masked and every part bounded, whatever the client sent."""
+) -> EntryContent:
+    """An entry, less its time, with secrets masked and every part bounded, whatever the client sent."""
     cut = _Cut()
-    return JournalEntry(
-        time=time,
-        method=cut.text(method, MAX_NAME_CHARS),
-        path=cut.text(path, MAX_TEXT_CHARS),
-        query=cut.text(redact_query(query), MAX_TEXT_CHARS) if query else query,
-        headers=_bounded_headers(headers, cut),
-        form=_bounded(redact_fields(form), cut) if form else {},
-        status=status,
-        worker=worker,
-        truncated=cut.happened,
-        error=cut.text(error, MAX_NAME_CHARS) if error is not None else None,
-        issued=issued,
-    )
+    fields = {
+        "method": cut.text(method, MAX_NAME_CHARS),
+        "path": cut.text(path, MAX_TEXT_CHARS),
+        "query": cut.text(redact_query(query), MAX_TEXT_CHARS) if query else query,
+        "headers": _bounded_headers(headers, cut),
+        "form": _bounded(redact_fields(form), cut) if form else {},
+        "status": status,
+        "worker": worker,
+        "error": cut.text(error, MAX_NAME_CHARS) if error is not None else None,
+        "issued": issued,
+    }
+    fields["truncated"] = cut.happened
+    return EntryContent(fields)
 
 
 def _bounded_headers(headers: Iterable[tuple[str, str]], cut: _Cut) -> dict[str, str]:
@@ -152,15 +142,12 @@ class Journal:
 
     def __init__(self, backend: Backend, size: int | None = None) -> None:
         self._backend = backend
-        self._weighs = getattr(backend, "weighs_journal", True)  # a store that encodes counts bytes
         self.keeps = size != 0
 
-    def record(self, entry: JournalEntry) -> None:
-        if not self.keeps:
-            return
-        raw = entry.__dict__.copy()
-        raw["seq"] = time.time_ns()
-        self._backend.append_journal(raw, entry.weight() if self._weighs else 0)
+    def record(self, now: float, entry: EntryContent) -> None:
+        """Keep `entry` as received at `now` (the mock's clock); its order is the host's clock."""
+        if self.keeps:
+            self._backend.append_journal(time.time_ns(), now, entry)
 
     def entries(self) -> list[JournalEntry]:
         if not self.keeps:

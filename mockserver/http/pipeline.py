@@ -29,7 +29,7 @@ from ..core.state import MockState
 from . import worker
 from .body import refuse_oversized_body
 from .fault_hooks import CONTROL_PREFIX, DROP_KEY, FIRED_KEY, alter_response, drop_connection, inject_fault
-from .journal_entry import entry_for, error_code
+from .journal_entry import content_for, error_code
 from .lean_flask import LeanFlask
 from .lean_request import PlaneRequest
 from .render import Answer, JsonReply, Renderer, oauth_error_of, status_line
@@ -114,7 +114,7 @@ class RequestPipeline:
         else:
             status, error = reply.status, reply.error
         if mock.journal.keeps and not path.startswith(CONTROL_PREFIX):
-            mock.journal.record(entry_for(request, status, error, mock.clock.now()))
+            mock.journal.record(mock.clock.now(), content_for(request, status, error))
         if isinstance(reply, Response):
             reply.headers["X-Mock-Worker"] = worker.pid_text()
         else:

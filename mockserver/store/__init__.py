@@ -11,13 +11,33 @@ import json
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
-__all__ = ["JOURNAL_BYTES", "Backend", "Document", "encode_entry", "open_backend"]
+__all__ = ["JOURNAL_BYTES", "Backend", "Document", "EntryContent", "encode_entry", "open_backend"]
 
 Document = dict[str, Any]
 JOURNAL_BYTES = 4 * 1024 * 1024  # the journal's default byte budget (Settings.journal_bytes)
 T = TypeVar("T")
 # One encoder for every journal line: json.dumps with separators builds a new encoder per call.
 encode_entry = json.JSONEncoder(separators=(",", ":")).encode
+Encoder = Callable[[dict[str, Any]], Any]
+
+
+class EntryContent:
+    """A journal entry less its stamp (its time and order): fields never changed once built, so that
+    requests that look alike share one, and the encoding the store made of them, made once."""
+
+    __slots__ = ("_encoding", "fields")
+
+    def __init__(self, fields: dict[str, Any]) -> None:
+        self.fields = fields
+        self._encoding: tuple[Encoder, Any] | None = None
+
+    def encoded(self, encode: Encoder) -> Any:
+        """`encode(fields)`, remembered for the last encoder asked (a process has one store)."""
+        encoding = self._encoding  # one attribute, so threads sharing the content see a matching pair
+        if encoding is None or encoding[0] is not encode:
+            encoding = (encode, encode(self.fields))
+            self._encoding = encoding
+        return encoding[1]
 
 
 class Backend(Protocol):
@@ -30,12 +50,12 @@ class Backend(Protocol):
     def update(self, change: Callable[[Document], T]) -> T:
         """Apply `change` to the document atomically, for every worker, and move the generation."""
 
-    def append_journal(self, entry: dict[str, Any], weight: int) -> None:
-        """Keep the newest entries within the count and the bytes; `weight` is the entry's size, about
-        (for a store that keeps it unserialised, whose class says `weighs_journal = True`; a store
-        that encodes the entry counts its bytes and is given 0)."""
+    def append_journal(self, seq: int, time: float, entry: EntryContent) -> None:
+        """Keep the entry stamped with its `time` and `seq` (its order among every worker's entries),
+        and the newest entries within the count and the bytes; the newest always stays."""
 
-    def journal(self) -> list[dict[str, Any]]: ...
+    def journal(self) -> list[dict[str, Any]]:
+        """The entries kept, oldest first: each one's fields with its `time` and `seq`."""
 
     def clear_journal(self) -> None: ...
 

@@ -2,8 +2,9 @@
 
 The generation is an 8-byte counter in a memory-mapped file, so checking it costs no system
 call. The document is a JSON file replaced atomically under an exclusive flock. Each process
-appends its journal entries (marshal records, see `_record`) to a file of its own, trimmed to the
-newest entries as it grows so that a long load test does not fill the disk; reading merges them.
+keeps its journal entries (marshal records, see `_record`) in a memory-mapped file of its own, of
+fixed size (`journal_ring.py`), so a long load test does not fill the disk and recording an entry
+costs no system call; reading merges every worker's.
 
 The document holds the signing key: whoever reads or replaces it can forge tokens. So every
 directory made here is created 0700 and every file 0600 (never widened by the umask, never chmod-ed
@@ -16,6 +17,7 @@ refuses to start.
 from __future__ import annotations
 
 import fcntl
+import itertools
 import json
 import marshal
 import mmap
@@ -26,22 +28,20 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from . import JOURNAL_BYTES, Document
+from . import JOURNAL_BYTES, Document, EntryContent
+from .journal_ring import RECORD, JournalRing, read_records
 from .private_dir import PrivateDirectory, UnsafeStateDirectory
 
 __all__ = ["FileBackend", "UnsafeStateDirectory"]
 
 T = TypeVar("T")
 _COUNTER = struct.Struct("<Q")
-_LENGTH = struct.Struct("<I")  # before each journal record
 _JOURNAL_SUFFIX = ".journal"
 _DOCUMENT = "state.json"
-_APPEND = os.O_WRONLY | os.O_APPEND | os.O_CREAT
+_OVERSIZED = {"headers": {}, "form": {}, "truncated": True}  # what an entry larger than a segment keeps
 
 
 class FileBackend:
-    weighs_journal = False  # counts the bytes of the lines it writes
-
     def __init__(
         self,
         directory: str,
@@ -56,17 +56,10 @@ class FileBackend:
         with self._locked():
             if not self._dir.exists(_DOCUMENT):
                 self._write(initial())
-            counter = self._dir.open_file("generation", os.O_RDWR | os.O_CREAT)
-            try:
-                if os.fstat(counter).st_size < _COUNTER.size:
-                    os.write(counter, _COUNTER.pack(0))
-                self._counter = mmap.mmap(counter, _COUNTER.size)
-            finally:
-                os.close(counter)  # the mapping keeps the file
-        self._journal_fd = -1
-        self._journal_pid = 0
-        self._journal_records = 0
-        self._journal_written = 0  # bytes of this process's file
+            self._counter = self._map_counter("generation")
+            self._clears = self._map_counter("journal-clears")  # the journal's clears so far
+        self._ring: JournalRing | None = None
+        self._ring_pid = 0
         self._journal_lock = threading.Lock()
 
     def generation(self) -> int:
@@ -84,72 +77,64 @@ class FileBackend:
             _COUNTER.pack_into(self._counter, 0, self.generation() + 1)
             return result
 
-    def append_journal(self, entry: dict[str, Any], weight: int) -> None:
-        """One unbuffered write: the entry is readable by every worker as soon as it returns.
-
-        Locked because a worker's threads share the file, and trimming replaces it. The file is
-        trimmed to half its budgets when it reaches twice `journal_size` records or `journal_bytes`.
-        """
-        record = _record(entry)
-        with self._journal_lock:
-            os.write(self._own_journal(), record)
-            self._journal_records += 1
-            self._journal_written += len(record)
-            if self._journal_records >= 2 * self._journal_size or self._journal_written > self._journal_bytes:
-                self._trim_own_journal()
+    def append_journal(self, seq: int, time: float, entry: EntryContent) -> None:
+        """No system call: the entry is readable by every worker as soon as it returns. An entry
+        larger than half the budget keeps its stamp and request line, `truncated`."""
+        record = _record(seq, time, entry.encoded(marshal.dumps))  # encoded once per look-alike entry
+        clears = _COUNTER.unpack_from(self._clears)[0]
+        with self._journal_lock:  # a worker's threads share its file
+            ring = self._own_ring()
+            if not ring.append(record, clears):
+                ring.append(_record(seq, time, marshal.dumps(entry.fields | _OVERSIZED)), clears)
 
     def journal(self) -> list[dict[str, Any]]:
         """The newest entries of every worker, within `journal_size` entries and `journal_bytes`."""
+        clears = _COUNTER.unpack_from(self._clears)[0]
         journal = self._journal_dir
-        records = [record for name in journal.names(_JOURNAL_SUFFIX) for record in _records(journal, name)]
-        # our own workers' records, in a directory only this user can write (checked at start)
-        entries = [marshal.loads(record[_LENGTH.size :]) for record in records]  # noqa: S302
-        order = sorted(range(len(entries)), key=lambda index: entries[index]["seq"])[-self._journal_size :]
-        kept = _newest_within([len(records[index]) for index in order], self._journal_bytes)
-        return [entries[index] for index in order[len(order) - kept :]]
+        records = [
+            record
+            for name in journal.names(_JOURNAL_SUFFIX)
+            for record in read_records(journal, name, clears)
+        ]
+        stamps = [RECORD.unpack_from(record) for record in records]
+        order = sorted(range(len(records)), key=lambda index: stamps[index][1])[-self._journal_size :]
+        kept = order[
+            len(order) - _newest_within([len(records[index]) for index in order], self._journal_bytes) :
+        ]
+        return [entry for index in kept if (entry := _entry(records[index], stamps[index])) is not None]
 
     def clear_journal(self) -> None:
+        """Every worker's file is left unread from now on; its writer empties it before its next entry."""
         with self._locked():
-            for name in self._journal_dir.names(_JOURNAL_SUFFIX):
-                descriptor = self._journal_dir.open_file(name, os.O_WRONLY)
-                try:
-                    os.ftruncate(descriptor, 0)
-                finally:
-                    os.close(descriptor)
+            _COUNTER.pack_into(self._clears, 0, _COUNTER.unpack_from(self._clears)[0] + 1)
 
     def close(self) -> None:
         self._counter.close()
-        if self._journal_pid == os.getpid():
-            os.close(self._journal_fd)
-            self._journal_pid = 0
+        self._clears.close()
+        if self._ring is not None and self._ring_pid == os.getpid():
+            self._ring.close()
+            self._ring = None
         self._journal_dir.close()
         self._dir.close()
 
-    def _own_journal(self) -> int:
-        """One append-only file per process: workers never write into each other's."""
-        if self._journal_pid != _this_process[0]:  # not os.getpid(): a system call per request
-            self._journal_fd = self._journal_dir.open_file(self._own_journal_name(), _APPEND)
-            self._journal_pid = os.getpid()
-            records = _records(self._journal_dir, self._own_journal_name())
-            self._journal_records = len(records)
-            self._journal_written = sum(map(len, records))
-        return self._journal_fd
+    def _own_ring(self) -> JournalRing:
+        """One file per process and opening: a file has one writer, so workers (and two openings of one
+        store in a process) never write into each other's."""
+        if self._ring is None or self._ring_pid != _this_process[0]:  # not os.getpid(): a system call
+            name = f"{_this_process[0]}-{next(_openings)}{_JOURNAL_SUFFIX}"
+            self._ring = JournalRing(self._journal_dir, name, self._journal_bytes, self._journal_size)
+            self._ring_pid = _this_process[0]
+        return self._ring
 
-    def _own_journal_name(self) -> str:
-        return f"{os.getpid()}{_JOURNAL_SUFFIX}"
-
-    def _trim_own_journal(self) -> None:
-        """Keep this process's newest `journal_size` entries, in half its bytes; locked, so a clear is
-        not undone."""
-        name, journal = self._own_journal_name(), self._journal_dir
-        with self._locked():
-            records = _records(journal, name)[-self._journal_size :]
-            kept = records[len(records) - _newest_within(list(map(len, records)), self._journal_bytes // 2) :]
-            journal.replace(name, b"".join(kept))
-            os.close(self._journal_fd)
-            self._journal_fd = journal.open_file(name, _APPEND)
-        self._journal_records = len(kept)
-        self._journal_written = sum(map(len, kept))
+    def _map_counter(self, name: str) -> mmap.mmap:
+        """An 8-byte counter every process shares, read without a system call; the caller holds the lock."""
+        descriptor = self._dir.open_file(name, os.O_RDWR | os.O_CREAT)
+        try:
+            if os.fstat(descriptor).st_size < _COUNTER.size:
+                os.write(descriptor, _COUNTER.pack(0))
+            return mmap.mmap(descriptor, _COUNTER.size)
+        finally:
+            os.close(descriptor)  # the mapping keeps the file
 
     def _write(self, document: Document) -> None:
         self._dir.replace(_DOCUMENT, json.dumps(document).encode())
@@ -165,6 +150,7 @@ class FileBackend:
 
 
 _this_process = [os.getpid()]  # this process's id, set again in a forked child
+_openings = itertools.count()  # journal files this process has opened
 
 
 def _forked() -> None:
@@ -185,22 +171,20 @@ def _newest_within(sizes: list[int], budget: int) -> int:
     return count
 
 
-def _record(entry: dict[str, Any]) -> bytes:
-    """The entry in marshal's format after its length. JSON cost every request three times as much
-    (its float and its keys); the files are read only by this mock's own workers, in its private
-    directory, with the same Python."""
-    data = marshal.dumps(entry)
-    return _LENGTH.pack(len(data)) + data
+def _record(seq: int, time: float, fields: bytes) -> bytes:
+    """The entry's fields in marshal's format after their length and stamp. JSON cost every request
+    three times as much (its float and its keys); the files are read only by this mock's own
+    workers, in its private directory, with the same Python."""
+    return RECORD.pack(RECORD.size + len(fields), seq, time) + fields
 
 
-def _records(directory: PrivateDirectory, name: str) -> list[bytes]:
-    """The whole records of a journal file, each with its length; a torn last one is left out."""
-    data = directory.read_bytes(name)
-    found, offset = [], 0
-    while offset + _LENGTH.size <= len(data):
-        end = offset + _LENGTH.size + _LENGTH.unpack_from(data, offset)[0]
-        if end > len(data):
-            break
-        found.append(data[offset:end])
-        offset = end
-    return found
+def _entry(record: bytes, stamp: tuple[int, int, float]) -> dict[str, Any] | None:
+    """The entry of a record; None for one that does not decode (a writer's bytes not yet visible)."""
+    try:
+        entry = marshal.loads(record[RECORD.size :])  # noqa: S302 - our own workers' records
+    except (EOFError, ValueError, TypeError):
+        return None
+    if not isinstance(entry, dict):
+        return None
+    entry["seq"], entry["time"] = stamp[1], stamp[2]
+    return entry

@@ -8,7 +8,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from . import JOURNAL_BYTES, Document
+from . import JOURNAL_BYTES, Document, EntryContent, encode_entry
 
 __all__ = ["MemoryBackend"]
 
@@ -16,14 +16,12 @@ T = TypeVar("T")
 
 
 class MemoryBackend:
-    weighs_journal = True  # entries are kept as objects: Journal.record weighs each
-
     def __init__(
         self, initial: Callable[[], Document], journal_size: int, journal_bytes: int = JOURNAL_BYTES
     ) -> None:
         self._document = initial()
         self._generation = 0
-        self._journal: deque[tuple[dict[str, Any], int]] = deque()
+        self._journal: deque[tuple[int, float, EntryContent, int]] = deque()
         self._journal_size = journal_size
         self._journal_bytes = journal_bytes
         self._journal_weight = 0
@@ -43,19 +41,22 @@ class MemoryBackend:
             self._generation += 1
             return result
 
-    def append_journal(self, entry: dict[str, Any], weight: int) -> None:
-        """The oldest entries go past `journal_size` entries or `journal_bytes` (about); the newest stays."""
+    def append_journal(self, seq: int, time: float, entry: EntryContent) -> None:
+        """The oldest entries go past `journal_size` entries or `journal_bytes`, counted as the JSON
+        that `GET /_mock/requests` reads, less the stamp; the newest stays."""
+        weight = len(entry.encoded(encode_entry))  # made once for entries that look alike
         with self._journal_lock:
-            self._journal.append((entry, weight))
+            self._journal.append((seq, time, entry, weight))
             self._journal_weight += weight
             while len(self._journal) > 1 and (
                 len(self._journal) > self._journal_size or self._journal_weight > self._journal_bytes
             ):
-                self._journal_weight -= self._journal.popleft()[1]
+                self._journal_weight -= self._journal.popleft()[3]
 
     def journal(self) -> list[dict[str, Any]]:
         with self._journal_lock:
-            return [entry for entry, _ in self._journal]
+            kept = list(self._journal)
+        return [{**entry.fields, "time": time, "seq": seq} for seq, time, entry, _ in kept]
 
     def clear_journal(self) -> None:
         with self._journal_lock:

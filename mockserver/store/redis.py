@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from ..extras import require
-from . import JOURNAL_BYTES, Document, encode_entry
+from . import JOURNAL_BYTES, Document, EntryContent, encode_entry
 
 __all__ = ["RedisBackend"]
 
@@ -28,8 +28,6 @@ return length
 
 
 class RedisBackend:
-    weighs_journal = False  # the script counts the bytes of the lines it keeps
-
     def __init__(
         self, url: str, initial: Callable[[], Document], journal_size: int, journal_bytes: int = JOURNAL_BYTES
     ) -> None:
@@ -70,8 +68,8 @@ class RedisBackend:
                 except self._watch_error:
                     continue
 
-    def append_journal(self, entry: dict[str, Any], weight: int) -> None:
-        line = encode_entry(entry)
+    def append_journal(self, seq: int, time: float, entry: EntryContent) -> None:
+        line = encode_entry({**entry.fields, "time": time, "seq": seq})
         keys = [self._keys["journal"], self._keys["journal_bytes"]]
         self._append_journal(keys=keys, args=[line, self._journal_size, self._journal_bytes])
 

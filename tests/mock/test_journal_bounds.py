@@ -16,7 +16,7 @@ from mockserver.core.journal import (
     MAX_TEXT_CHARS,
     MAX_VALUE_CHARS,
     Journal,
-    bounded_entry,
+    bounded_content,
 )
 from mockserver.core.shared import initial_document
 from mockserver.store import open_backend
@@ -103,8 +103,8 @@ def test_every_store_keeps_the_journal_within_its_bytes(
     try:
         for index in range(200):
             journal.record(
-                bounded_entry(
-                    time=float(index),
+                float(index),
+                bounded_content(
                     method="GET",
                     path="/me",
                     query="",
@@ -112,7 +112,7 @@ def test_every_store_keeps_the_journal_within_its_bytes(
                     form={},
                     status=401,
                     worker=1,
-                )
+                ),
             )
         kept = backend.journal()
         assert len("\n".join(json.dumps(entry, separators=(",", ":")) for entry in kept)) <= budget * 1.2

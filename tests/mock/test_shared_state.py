@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import marshal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +11,9 @@ import requests
 from mockserver import Settings, create_app
 from mockserver.core.shared import initial_document
 from mockserver.serving.serve import serve
-from mockserver.store import open_backend
+from mockserver.store import EntryContent, open_backend
+from mockserver.store.journal_ring import RECORD, read_records
+from mockserver.store.private_dir import PrivateDirectory
 
 from ..conftest import DEMO
 from ..processes import TIMEOUT, mock_process
@@ -147,7 +148,7 @@ def test_every_backend_keeps_the_document_and_the_journal(backend_url: str) -> N
         assert backend.generation() != generation
         assert backend.load()[1]["users"] == {"x": {"u": 1}}
         for seq in range(5):
-            backend.append_journal({"seq": seq}, 100)
+            backend.append_journal(seq, float(seq), EntryContent({"path": "/me"}))
         assert [entry["seq"] for entry in backend.journal()] == [2, 3, 4]
         backend.clear_journal()
         assert backend.journal() == []
@@ -173,32 +174,47 @@ def test_create_app_refuses_an_unknown_store() -> None:
         create_app(Settings(store="bogus://x"))
 
 
-def test_a_torn_last_journal_record_is_left_out_and_the_next_one_read(tmp_path: Path) -> None:
-    """A worker killed mid-write leaves part of a record: readers skip it, nothing else is lost."""
+def _me(seq: int) -> tuple[int, float, EntryContent]:
+    return seq, float(seq), EntryContent({"path": "/me"})
+
+
+def test_a_record_not_yet_whole_is_left_out_and_the_others_read(tmp_path: Path) -> None:
+    """A reader may find bytes that are not (yet) a record where the segment says one is (a writer
+    killed mid-record, or its stores seen out of order): it leaves them out and reads the rest."""
     backend = open_backend(f"file://{tmp_path}", initial_document, journal_size=10)
     try:
-        backend.append_journal({"seq": 1, "path": "/me"}, 0)
+        for seq in (1, 2):
+            backend.append_journal(*_me(seq))
         (own_file,) = (tmp_path / "journal").glob("*.journal")
-        whole = own_file.read_bytes()
-        with own_file.open("ab") as handle:
-            handle.write(whole[:-3])  # a second record, cut short
-        assert [entry["seq"] for entry in backend.journal()] == [1]
+        second = own_file.read_bytes().index(RECORD.pack(0, 2, 2.0)[4:]) - 4
+        with own_file.open("r+b") as handle:  # in place: the writer's mapping stays valid
+            handle.seek(second + RECORD.size)
+            handle.write(b"\xff" * 4)  # the second record's fields, torn
+        backend.append_journal(*_me(3))
+        assert [entry["seq"] for entry in backend.journal()] == [1, 3]
     finally:
         backend.close()
 
 
 def test_the_file_store_keeps_its_journal_bounded_on_disk(tmp_path: Path) -> None:
-    """A long load test must not fill the disk: each worker's file holds at most twice the journal."""
-    backend = open_backend(f"file://{tmp_path}", initial_document, journal_size=10)
+    """A long load test must not fill the disk: each worker's file has the size of the journal's byte
+    budget from its first entry on, and holds at most twice `journal_size` entries."""
+    budget = 64 * 1024
+    backend = open_backend(f"file://{tmp_path}", initial_document, journal_size=10, journal_bytes=budget)
     try:
-        for seq in range(1000):
-            backend.append_journal({"seq": seq, "path": "/me"}, 100)
+        backend.append_journal(*_me(0))
         (own_file,) = (tmp_path / "journal").glob("*.journal")
-        largest_record = 4 + len(marshal.dumps({"seq": 999, "path": "/me"}))  # its length, then the entry
-        assert own_file.stat().st_size < 20 * largest_record
+        assert own_file.stat().st_size <= budget
+        for seq in range(1, 1000):
+            backend.append_journal(*_me(seq))
+        assert own_file.stat().st_size <= budget
+        directory = PrivateDirectory.open(str(tmp_path)).subdirectory("journal")
+        assert 10 <= len(read_records(directory, own_file.name, clears=0)) <= 20
+        directory.close()
         assert [entry["seq"] for entry in backend.journal()] == list(range(990, 1000))
         backend.clear_journal()
-        backend.append_journal({"seq": 1000}, 100)
+        assert backend.journal() == []
+        backend.append_journal(*_me(1000))
         assert [entry["seq"] for entry in backend.journal()] == [1000]
     finally:
         backend.close()

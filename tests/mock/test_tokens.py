@@ -11,6 +11,7 @@ from mockserver import ManualClock, OAuthError
 from mockserver.core import tokens
 from mockserver.core.shared import FORMAT, SharedDocument, initial_document
 from mockserver.core.tokens import TokenAuthority, TokenProblem, TokenRejected, token_key
+from mockserver.store import EntryContent
 from mockserver.store.memory import MemoryBackend
 
 
@@ -154,7 +155,7 @@ def test_moving_the_clock_back_neither_revives_a_revoked_token_nor_blocks_new_lo
 def test_a_store_left_by_another_format_is_replaced_at_start() -> None:
     older = {"clock_offset": 5.0, "key": "00" * 32, "revoked_tokens": {}, "revoked_users": {"demo": 1.5}}
     backend = MemoryBackend(lambda: dict(older), journal_size=10)
-    backend.append_journal({"path": "/me"}, 100)
+    backend.append_journal(1, 1.0, EntryContent({"path": "/me"}))
     shared = SharedDocument(backend)
     assert shared.view().revoked_users == {}
     assert shared.view().clock_offset == 0.0
