@@ -78,8 +78,10 @@ class PlaneRequest(LeanRequest):
         self.environ = environ
         self.shallow = False
         self.method = environ.get("REQUEST_METHOD", "GET").upper()
-        path = (environ.get("PATH_INFO") or "").encode("latin1").decode(errors="replace")
-        self.path = "/" + path.lstrip("/")  # as werkzeug reads PATH_INFO
+        path = environ.get("PATH_INFO") or ""
+        if not path.isascii():  # as werkzeug reads PATH_INFO: latin-1 bytes, read as UTF-8
+            path = path.encode("latin1").decode(errors="replace")
+        self.path = "/" + path.lstrip("/")
         environ["werkzeug.request"] = self
         self.max_content_length = MAX_BODY_BYTES
         self.max_form_memory_size = MAX_BODY_BYTES

@@ -21,9 +21,10 @@ __all__ = ["Answer", "JsonReply", "Renderer", "oauth_error_of", "status_line"]
 Headers = list[tuple[str, str]]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class JsonReply:
-    """What an endpoint answers: a status, a JSON value and the headers it adds."""
+    """What an endpoint answers: a status, a JSON value and the headers it adds. Not changed once
+    made; not frozen, as a frozen dataclass sets each field through object.__setattr__."""
 
     fields: Any
     status: int = 200

@@ -33,7 +33,6 @@ __all__ = [
 FORMAT = "%(asctime)s %(name)s %(message)s"
 FLUSH_DELAY = 0.05  # seconds: a line shows this late at most; a worker killed outright loses these
 MAX_PENDING = 10_000  # lines waiting for the writer, about a megabyte
-_RequestLine = tuple[float, str, str, tuple[object, ...]]  # created, logger name, msg, args
 
 
 def printable(text: str) -> str:
@@ -72,11 +71,7 @@ class SecondCachingFormatter(logging.Formatter):
 
     def timestamp(self, created: float, msecs: float | None = None) -> str:
         """`formatTime` of a record made at `created` (its msecs derived as LogRecord derives them)."""
-        whole = int(created)
-        second, text = self._second  # one read: a worker's threads may format at once
-        if second != whole:
-            text = time.strftime(self.default_time_format, self.converter(whole))
-            self._second = (whole, text)
+        text = self._second_text(int(created))
         msec_format = self.default_msec_format
         if not msec_format:  # None: no milliseconds, as logging.Formatter.formatTime has it
             return text
@@ -86,9 +81,25 @@ class SecondCachingFormatter(logging.Formatter):
         """What `format` gives an INFO record of these, made at `created`, without making the record:
         its creation and logging's handling were most of a request line's cost. The default layout
         is built directly; any other goes through a record."""
-        if self._fmt == FORMAT and self.datefmt is None:
+        if self._fmt != FORMAT or self.datefmt is not None:
+            return self.format(_record_of(created, name, msg, args))
+        if self.default_msec_format != _MSEC_FORMAT:
             return f"{self.timestamp(created)} {name} {printable(msg % args)}"
-        return self.format(_record_of(created, name, msg, args))
+        whole = int(created)
+        return (
+            f"{self._second_text(whole)},{int((created - whole) * 1000):03d} {name} {printable(msg % args)}"
+        )
+
+    def _second_text(self, whole: int) -> str:
+        """The date and time of second `whole`, as `formatTime` gives them before the milliseconds."""
+        second, text = self._second  # one read: a worker's threads may format at once
+        if second != whole:
+            text = time.strftime(self.default_time_format, self.converter(whole))
+            self._second = (whole, text)
+        return text
+
+
+_MSEC_FORMAT = logging.Formatter.default_msec_format  # "%s,%03d": built by `line` in one f-string
 
 
 def _record_of(created: float, name: str, msg: str, args: tuple[object, ...]) -> logging.LogRecord:
@@ -139,36 +150,40 @@ class BatchingStreamHandler(logging.StreamHandler):
         self._signal_writer()
 
     def request_line(self, name: str, msg: str, args: tuple[object, ...]) -> None:
-        """An INFO line of logger `name`, `msg % args`, without a record: the batch's writer formats
-        it, through the formatter's `line`. A served mock's request lines come this way
-        (`attach`); a line after a quiet spell is formatted and written at once, as in `emit`."""
+        """An INFO line of logger `name`, `msg % args`, without a record, through the formatter's
+        `line`. A served mock's request lines come this way (`attach`); a line after a quiet spell
+        is written at once, as in `emit`.
+
+        Formatted here, in the request's thread: a batch formatted by the writer's thread held the
+        GIL for milliseconds at a time while the worker's request threads waited (bench/FINDINGS.md).
+        """
         created = time.time()
+        line = self._text(created, name, msg, args)
         if not self._pending and created - self._written_at >= self.delay:
             with self.lock:  # type: ignore[union-attr]  # Handler.__init__ made it
-                self._write(self._text((created, name, msg, args)))
+                self._write(line)
             return
         if len(self._pending) >= self.max_pending:
             with self.lock:  # type: ignore[union-attr]  # held by the writer while a batch is written
                 pass
-        self._pending.append((created, name, msg, args))  # a deque: appended to without the lock
-        self._signal_writer()
+        if line:
+            self._pending.append(line)  # a deque: appended to without the lock
+            self._signal_writer()
 
     def flush(self) -> None:
         with self.lock:  # type: ignore[union-attr]  # Handler.__init__ made it
             pending, texts = self._pending, []
             while pending:  # only a flush takes lines out, under the lock; others may append meanwhile
-                texts.append(self._text(pending.popleft()))
+                texts.append(pending.popleft())
             self._write("".join(texts))
 
-    def _text(self, waiting: str | _RequestLine) -> str:
-        if isinstance(waiting, str):
-            return waiting
+    def _text(self, created: float, name: str, msg: str, args: tuple[object, ...]) -> str:
         try:
             if isinstance(self.formatter, SecondCachingFormatter):
-                return self.formatter.line(*waiting) + self.terminator
-            return self.format(_record_of(*waiting)) + self.terminator  # a formatter set since `attach`
-        except Exception:  # as `emit`: reported by logging's own means, the batch's other lines written
-            self.handleError(_record_of(*waiting))
+                return self.formatter.line(created, name, msg, args) + self.terminator
+            return self.format(_record_of(created, name, msg, args)) + self.terminator  # set since `attach`
+        except Exception:  # as `emit`: reported by logging's own means, the other lines written
+            self.handleError(_record_of(created, name, msg, args))
             return ""
 
     def _signal_writer(self) -> None:
@@ -191,7 +206,7 @@ class BatchingStreamHandler(logging.StreamHandler):
 
     def _start_afresh(self) -> None:
         """Nothing waiting and no writer thread: a new handler, or a forked child (no threads)."""
-        self._pending: deque[str | _RequestLine] = deque()
+        self._pending: deque[str] = deque()
         self._written_at = 0.0
         self._due = threading.Event()
         self._writing = False
@@ -226,10 +241,11 @@ def configure() -> None:
 
 
 def attach(app: Flask) -> None:
-    """The app's request lines straight to the root's batching handler, formatted by its writer: a
-    line through `logging` (a record, its handling, its formatting) was most of the line's cost.
-    Only where `logging` would do just that: the mock's logger plain, the root's one handler ours.
-    The lines are the same; any other set-up keeps `logging`."""
+    """The app's request lines straight to the root's batching handler, which formats each without
+    a record and writes them in batches: a line through `logging` (a record, its handling, its
+    formatting) was most of the line's cost. Only where `logging` would do just that: the mock's
+    logger plain, the root's one handler ours. The lines are the same; any other set-up keeps
+    `logging`."""
     from ..app import REQUEST_LOG_KEY
     from ..app import log as app_log
 

@@ -22,7 +22,6 @@ import json
 import marshal
 import mmap
 import os
-import struct
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,7 +34,7 @@ from .private_dir import PrivateDirectory, UnsafeStateDirectory
 __all__ = ["FileBackend", "UnsafeStateDirectory"]
 
 T = TypeVar("T")
-_COUNTER = struct.Struct("<Q")
+_COUNTER_BYTES = 8
 _JOURNAL_SUFFIX = ".journal"
 _DOCUMENT = "state.json"
 _OVERSIZED = {"headers": {}, "form": {}, "truncated": True}  # what an entry larger than a segment keeps
@@ -56,14 +55,14 @@ class FileBackend:
         with self._locked():
             if not self._dir.exists(_DOCUMENT):
                 self._write(initial())
-            self._counter = self._map_counter("generation")
-            self._clears = self._map_counter("journal-clears")  # the journal's clears so far
+            self._counter = _MappedCounter(self._dir, "generation")
+            self._clears = _MappedCounter(self._dir, "journal-clears")  # the journal's clears so far
         self._ring: JournalRing | None = None
         self._ring_pid = 0
         self._journal_lock = threading.Lock()
 
     def generation(self) -> int:
-        return _COUNTER.unpack_from(self._counter)[0]
+        return self._counter.cell[0]
 
     def load(self) -> tuple[int, Document]:
         generation = self.generation()
@@ -74,14 +73,14 @@ class FileBackend:
             document = json.loads(self._dir.read_bytes(_DOCUMENT))
             result = change(document)
             self._write(document)
-            _COUNTER.pack_into(self._counter, 0, self.generation() + 1)
+            self._counter.bump()
             return result
 
     def append_journal(self, seq: int, time: float, entry: EntryContent) -> None:
         """No system call: the entry is readable by every worker as soon as it returns. An entry
         larger than half the budget keeps its stamp and request line, `truncated`."""
         record = _record(seq, time, entry.encoded(marshal.dumps))  # encoded once per look-alike entry
-        clears = _COUNTER.unpack_from(self._clears)[0]
+        clears = self._clears.cell[0]
         with self._journal_lock:  # a worker's threads share its file
             ring = self._own_ring()
             if not ring.append(record, clears):
@@ -89,7 +88,7 @@ class FileBackend:
 
     def journal(self) -> list[dict[str, Any]]:
         """The newest entries of every worker, within `journal_size` entries and `journal_bytes`."""
-        clears = _COUNTER.unpack_from(self._clears)[0]
+        clears = self._clears.cell[0]
         journal = self._journal_dir
         records = [
             record
@@ -106,7 +105,7 @@ class FileBackend:
     def clear_journal(self) -> None:
         """Every worker's file is left unread from now on; its writer empties it before its next entry."""
         with self._locked():
-            _COUNTER.pack_into(self._clears, 0, _COUNTER.unpack_from(self._clears)[0] + 1)
+            self._clears.bump()
 
     def close(self) -> None:
         self._counter.close()
@@ -126,16 +125,6 @@ class FileBackend:
             self._ring_pid = _this_process[0]
         return self._ring
 
-    def _map_counter(self, name: str) -> mmap.mmap:
-        """An 8-byte counter every process shares, read without a system call; the caller holds the lock."""
-        descriptor = self._dir.open_file(name, os.O_RDWR | os.O_CREAT)
-        try:
-            if os.fstat(descriptor).st_size < _COUNTER.size:
-                os.write(descriptor, _COUNTER.pack(0))
-            return mmap.mmap(descriptor, _COUNTER.size)
-        finally:
-            os.close(descriptor)  # the mapping keeps the file
-
     def _write(self, document: Document) -> None:
         self._dir.replace(_DOCUMENT, json.dumps(document).encode())
 
@@ -147,6 +136,28 @@ class FileBackend:
             yield
         finally:
             os.close(lock)  # closing releases the lock
+
+
+class _MappedCounter:
+    """An 8-byte counter every process of the host shares, in the machine's byte order: read without
+    a system call (a memory read), moved only under the store's lock."""
+
+    def __init__(self, directory: PrivateDirectory, name: str) -> None:
+        descriptor = directory.open_file(name, os.O_RDWR | os.O_CREAT)
+        try:
+            if os.fstat(descriptor).st_size < _COUNTER_BYTES:
+                os.write(descriptor, bytes(_COUNTER_BYTES))
+            self._map = mmap.mmap(descriptor, _COUNTER_BYTES)
+        finally:
+            os.close(descriptor)  # the mapping keeps the file
+        self.cell = memoryview(self._map).cast("Q")  # cell[0] is the count
+
+    def bump(self) -> None:
+        self.cell[0] += 1
+
+    def close(self) -> None:
+        self.cell.release()  # a mapping with a view on it cannot be closed
+        self._map.close()
 
 
 _this_process = [os.getpid()]  # this process's id, set again in a forked child
