@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
+from typing import Any
 
 from werkzeug.datastructures import Authorization
 
@@ -10,7 +12,12 @@ from ..core.errors import OAuthError
 from ..core.tokens import TokenAuthority, TokenClaims, TokenProblem, TokenRejected
 from ..core.users import User, UserDirectory
 
-__all__ = ["B64TOKEN", "authenticate_header", "check_permission", "parse_bearer"]
+__all__ = ["B64TOKEN", "HOLDS_UNTIL", "authenticate_request", "check_permission", "parse_bearer"]
+
+# The environ key where the request's authentication leaves until when its outcome holds for requests
+# that look alike, as long as the state does not change (`pipeline.py` remembers such decisions):
+# an acceptance until the token expires, a refusal for good; an expiry (it reads the clock) not at all.
+HOLDS_UNTIL = "mockserver.holds_until"
 
 # RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
 B64TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
@@ -38,18 +45,25 @@ def parse_bearer(header: str | None) -> str:
     return token
 
 
-def authenticate_header(
-    header: str | None, tokens: TokenAuthority, users: UserDirectory
+def authenticate_request(
+    environ: dict[str, Any], tokens: TokenAuthority, users: UserDirectory
 ) -> tuple[TokenClaims, User]:
-    """The token's claims and its user, whose permissions the token carries (as the docs say)."""
-    token = parse_bearer(header)
+    """The claims and the user of the request's Bearer token, whose permissions the token carries (as
+    the docs say); how long that outcome holds is left under HOLDS_UNTIL."""
+    environ[HOLDS_UNTIL] = math.inf  # a header refused, a token unknown, revoked or its user gone
+    token = parse_bearer(
+        environ.get("HTTP_AUTHORIZATION")
+    )  # as request.headers has it, without building that
     try:
         claims = tokens.authenticate(token)
     except TokenRejected as rejected:
+        if rejected.problem is TokenProblem.EXPIRED:
+            del environ[HOLDS_UNTIL]  # read the clock: the next request decides afresh
         raise OAuthError.invalid_token(rejected.problem.value) from None
     user = users.get(claims.username)
     if user is None or user.disabled:
         raise OAuthError.invalid_token(TokenProblem.USER_GONE.value)
+    environ[HOLDS_UNTIL] = claims.expires_at
     return claims, user
 
 

@@ -79,7 +79,7 @@ class Renderer:
         A reply with a `key` is rendered once per key and layout (`MAX_RENDERED`)."""
         if reply.key is None:
             return self._json(reply)
-        key = (reply.key, reply.status, reply.headers, self._layout())
+        key = (reply.key, reply.status, reply.headers, self.rendering())
         rendered = self._bodies.get(key)
         if rendered is None:
             rendered = self._json(reply)
@@ -117,7 +117,7 @@ class Renderer:
             settings.realm,
             settings.error_descriptions,
             settings.error_cache_headers,
-            self._layout(),
+            self.rendering(),
         )
         rendered = self._errors.get(key)
         if rendered is None:
@@ -139,7 +139,7 @@ class Renderer:
         answer.error = error.error or "unauthorized"
         return answer
 
-    def _layout(self) -> tuple[Any, ...]:
+    def rendering(self) -> tuple[Any, ...]:
         """What `json` reads of the app besides the value: a change to any renders afresh."""
         provider: Any = self._app.json
         return (

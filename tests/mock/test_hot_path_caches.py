@@ -18,7 +18,7 @@ from mockserver.core.redaction import loggable, redact_query
 from mockserver.core.shared import SharedDocument, initial_document
 from mockserver.core.state import MockState
 from mockserver.core.tokens import TokenAuthority, TokenProblem, TokenRejected
-from mockserver.http import journal_entry
+from mockserver.http import alike
 from mockserver.http.bearer import B64TOKEN, parse_bearer
 from mockserver.http.lean_request import PlaneRequest
 from mockserver.http.render import MAX_RENDERED, JsonReply, Renderer
@@ -207,14 +207,14 @@ def test_the_journal_lists_headers_as_werkzeug_does_whatever_the_layout(pairs: l
         environ.pop(key, None)
     environ.update(pairs)
     for _ in range(2):  # worked out, then remembered
-        assert journal_entry._headers(environ) == list(Request(environ).headers.items())
+        assert alike.headers_of(environ) == list(Request(environ).headers.items())
 
 
 def test_remembered_environ_layouts_stay_bounded() -> None:
-    for index in range(journal_entry._LAYOUTS_KEPT + 10):
+    for index in range(alike._LAYOUTS_KEPT + 10):
         environ = {"REQUEST_METHOD": "GET", f"HTTP_X_{index}": "1"}
-        assert journal_entry._headers(environ) == [(f"X-{index}", "1")]
-    assert 0 < len(journal_entry._LAYOUTS) <= journal_entry._LAYOUTS_KEPT
+        assert alike.headers_of(environ) == [(f"X-{index}", "1")]
+    assert 0 < len(alike._LAYOUTS) <= alike._LAYOUTS_KEPT
 
 
 def test_a_worker_forgets_the_settings_variables_once_read() -> None:

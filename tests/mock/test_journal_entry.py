@@ -8,6 +8,7 @@ from flask import Flask
 from werkzeug.test import EnvironBuilder
 
 from mockserver.core.redaction import redact_header
+from mockserver.http.alike import MAX_ALIKE_CHARS, look
 from mockserver.http.journal_entry import content_for
 from mockserver.store import EntryContent
 
@@ -28,7 +29,7 @@ def test_the_headers_are_werkzeugs_with_secrets_masked() -> None:
     with Flask(__name__).request_context(environ) as context:
         request = context.request
         expected = {name: redact_header(name, value) for name, value in request.headers.items()}
-        headers = content_for(request, 200, None).fields["headers"]
+        headers = content_for(request, 200, None, look(environ)).fields["headers"]
     assert headers == expected
     assert headers["Content-Type"] == "application/x-www-form-urlencoded"
     assert headers["Content-Length"] == "3"
@@ -40,7 +41,7 @@ def test_an_empty_content_length_is_no_header_but_an_empty_custom_header_is() ->
     environ = EnvironBuilder(path="/me", headers={"X-Empty": ""}).get_environ()
     environ["CONTENT_LENGTH"] = ""
     with Flask(__name__).request_context(environ) as context:
-        headers = content_for(context.request, 200, None).fields["headers"]
+        headers = content_for(context.request, 200, None, look(environ)).fields["headers"]
         assert headers == dict(context.request.headers.items())
     assert "Content-Length" not in headers
     assert headers["X-Empty"] == ""
@@ -51,7 +52,7 @@ def content_of(
 ) -> EntryContent:
     environ = EnvironBuilder(path=path, **options).get_environ()  # type: ignore[arg-type]
     with Flask(__name__).request_context(environ) as context:
-        return content_for(context.request, status, error)
+        return content_for(context.request, status, error, look(environ))
 
 
 def test_requests_that_look_alike_share_one_content_and_any_difference_gets_its_own() -> None:
@@ -98,6 +99,6 @@ def test_the_memory_of_look_alikes_stays_bounded(monkeypatch: pytest.MonkeyPatch
         content_of(headers={"X-Request-Id": f"r-{index}"})
     assert 0 < len(alike) <= journal_entry._ALIKE_KEPT
     alike.clear()
-    long_value = "v" * journal_entry._ALIKE_CHARS
+    long_value = "v" * MAX_ALIKE_CHARS
     assert content_of(headers={"X-Long": long_value}) is not content_of(headers={"X-Long": long_value})
     assert alike == {}

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Request
 
 from ...core.routes_file import RouteSpec
 from ...core.state import MockState
-from ..bearer import authenticate_header, check_permission
+from ..bearer import authenticate_request, check_permission
 from ..render import JsonReply
 
 __all__ = ["Endpoint", "me", "rules"]
@@ -23,8 +23,7 @@ Endpoint = Callable[..., JsonReply | Response]
 
 def me(request: Request, mock: MockState) -> JsonReply:
     """GET /me's answer: who the token speaks for, with what permissions, until when."""
-    header = request.environ.get("HTTP_AUTHORIZATION")  # as request.headers has it, without building that
-    claims, user = authenticate_header(header, mock.tokens, mock.users)
+    claims, user = authenticate_request(request.environ, mock.tokens, mock.users)
     expires_at = int(claims.expires_at)
     fields = {"username": user.username, "permissions": sorted(user.permissions), "expires_at": expires_at}
     return JsonReply(fields, key=("me", user.username, user.permissions, expires_at))
@@ -40,8 +39,7 @@ def rules(routes: list[RouteSpec]) -> list[Rule]:
 
 def _declared(spec: RouteSpec) -> Endpoint:
     def declared(request: Request, mock: MockState, **_path_values: Any) -> JsonReply | Response:
-        header = request.environ.get("HTTP_AUTHORIZATION")
-        _claims, user = authenticate_header(header, mock.tokens, mock.users)
+        _claims, user = authenticate_request(request.environ, mock.tokens, mock.users)
         check_permission(user, spec.permission)
         if spec.status == 204 or spec.body is None:
             return Response(status=spec.status)
