@@ -21,6 +21,7 @@ import io
 import logging
 import os
 import time
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -84,7 +85,7 @@ class RequestPipeline:
         self._render = Renderer(app, mock.settings)
         self._generation = mock.shared.backend.generation
         self._decided: dict[tuple[Any, ...], _Decided] = {}
-        os.register_at_fork(after_in_child=self._decided.clear)  # a decision names its worker
+        _PIPELINES.add(self)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         mock = self._mock
@@ -102,7 +103,7 @@ class RequestPipeline:
         try:
             reply = self._finish(request, reply, started, seen)
         except Exception as error:  # the journal's store failing, say: as Flask answered it
-            self._unexpected(error, request)
+            self._unexpected(error, request.method, request.path)
             environ.pop(HOLDS_UNTIL, None)  # an accident, not a decision to remember
             reply = self._render.error(oauth_error_of(InternalServerError()))
         if DROP_KEY in environ:
@@ -130,8 +131,14 @@ class RequestPipeline:
         now: float,
     ) -> Iterable[bytes]:
         """A remembered decision's answer, journaled and logged as this request's."""
-        if decided.content is not None:
-            self._mock.journal.record(now, decided.content)
+        try:
+            if decided.content is not None:
+                self._mock.journal.record(now, decided.content)
+        except Exception as error:  # the journal's store failing, say: as a decided request is answered
+            self._unexpected(error, decided.method, decided.path)
+            failed = self._render.error(oauth_error_of(InternalServerError()))
+            start_response(status_line(failed.status), failed.headers)
+            return [failed.body] if decided.method != "HEAD" else []
         if started is not None:
             log_request(self._app.extensions, environ, decided.method, decided.path, decided.status, started)
         start_response(decided.status_line, decided.headers.copy())
@@ -182,7 +189,7 @@ class RequestPipeline:
         except HTTPException as error:
             return self._render.error(oauth_error_of(error))
         except Exception as error:
-            self._unexpected(error, request)
+            self._unexpected(error, request.method, request.path)
             request.environ.pop(HOLDS_UNTIL, None)  # an accident, not a decision to remember
             return self._render.error(OAuthError("server_error", "the mock failed unexpectedly", 500))
 
@@ -215,8 +222,20 @@ class RequestPipeline:
         return reply
 
     @staticmethod
-    def _unexpected(error: Exception, request: PlaneRequest) -> None:
-        log.error("unexpected %s on %s %s", type(error).__name__, request.method, loggable(request.path))
+    def _unexpected(error: Exception, method: str, path: str) -> None:
+        log.error("unexpected %s on %s %s", type(error).__name__, method, loggable(path))
+
+
+_PIPELINES: weakref.WeakSet[RequestPipeline] = weakref.WeakSet()  # every app's, while it lives
+
+
+def _forget_decisions() -> None:
+    """In a forked worker: a decision names the worker that made it (X-Mock-Worker, the journal's)."""
+    for pipeline in list(_PIPELINES):
+        pipeline._decided.clear()
+
+
+os.register_at_fork(after_in_child=_forget_decisions)
 
 
 def _as_response(reply: Reply) -> Response:

@@ -4,6 +4,7 @@ journaled and logged as its own."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -179,3 +180,38 @@ def test_each_look_alike_gets_its_own_log_line(caplog: pytest.LogCaptureFixture,
     lines = [record.getMessage() for record in caplog.records if record.name == "mockserver"]
     assert len(lines) == 3
     assert all(line.startswith("GET /me?a=1 200 ") for line in lines)
+
+
+def test_a_store_failing_under_a_remembered_decision_answers_500_then_recovers(
+    served: tuple[Flask, MockState, FlaskClient],
+) -> None:
+    _, mock, client = served
+    headers = bearer(client)
+    assert client.get("/me", headers=headers).status_code == 200
+    record = mock.journal.record
+
+    def broken(now: float, entry: object) -> None:
+        raise OSError("the store is gone")
+
+    mock.journal.record = broken  # type: ignore[method-assign]
+    failed = client.get("/me", headers=headers)
+    assert (failed.status_code, failed.get_json()["error"]) == (500, "internal_server_error")
+    mock.journal.record = record  # type: ignore[method-assign]
+    assert client.get("/me", headers=headers).status_code == 200
+
+
+@pytest.mark.processes
+def test_a_forked_worker_starts_with_no_decision(served: tuple[Flask, MockState, FlaskClient]) -> None:
+    app, _, client = served
+    client.get("/me", headers=bearer(client))
+    assert app.wsgi_app._decided  # type: ignore[attr-defined]
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child reports how many decisions it holds, and nothing else
+        os.write(write, str(len(app.wsgi_app._decided)).encode())  # type: ignore[attr-defined]
+        os._exit(0)
+    os.close(write)
+    reported = os.read(read, 16)
+    os.close(read)
+    os.waitpid(child, 0)
+    assert reported == b"0"
