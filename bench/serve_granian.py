@@ -12,16 +12,24 @@ Usage: python -m bench.serve_granian --app bare|wsgi|mock --port P [--workers N]
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 from collections.abc import Sequence
 from typing import Any
 
+from mockserver.serving.lifetime import die_with_parent
 from mockserver.serving.serve import MOCK_TARGET, granian_arguments, prepare_worker_environment, shared_store
 from mockserver.settings import Settings
 
-__all__ = ["TARGETS", "main"]
+from . import bare_app
 
-TARGETS = {"bare": "bench.bare_app:create_app", "wsgi": "bench.bare_app:create_wsgi_app", "mock": MOCK_TARGET}
+__all__ = ["TARGETS", "bare_worker", "main", "wsgi_worker"]
+
+TARGETS = {
+    "bare": "bench.serve_granian:bare_worker",
+    "wsgi": "bench.serve_granian:wsgi_worker",
+    "mock": MOCK_TARGET,
+}
 TUNING = ("blocking_threads", "backpressure", "runtime_threads")
 
 
@@ -45,6 +53,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         prepare_worker_environment(settings)
         _serve(arguments)
     return 0
+
+
+def bare_worker() -> Any:
+    """A granian worker's bare Flask app; the worker dies with granian's main process, as the mock's do
+    (the ceiling's workers were once found serving on after a bench run)."""
+    _die_with_granian()
+    return bare_app.create_app()
+
+
+def wsgi_worker() -> Any:
+    """A granian worker's ceiling app, tied to granian's main process as `bare_worker` is."""
+    _die_with_granian()
+    return bare_app.create_wsgi_app()
+
+
+def _die_with_granian() -> None:
+    parent = multiprocessing.parent_process()
+    die_with_parent(parent.pid if parent is not None else None)
 
 
 def _serve(arguments: dict[str, Any]) -> None:

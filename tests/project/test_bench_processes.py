@@ -55,3 +55,30 @@ def test_a_killed_bench_leaves_no_server_behind(tmp_path: Path) -> None:
         if server is not None:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(server, signal.SIGKILL)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+@pytest.mark.parametrize("app", ["wsgi", "bare"])
+def test_the_yardsticks_workers_die_with_their_granian(tmp_path: Path, app: str) -> None:
+    """Found after a bench: the ceiling's workers still serving, their granian gone."""
+    from bench.servers import bare_server
+
+    server = bare_server(tmp_path, app).start()
+    try:
+        workers = _children(server.pid)
+        assert workers
+        assert all(alive(worker) for worker in workers)
+        os.kill(server.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while any(alive(worker) for worker in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)  # polling for the kernel to kill them
+        assert not any(alive(worker) for worker in workers), "a worker outlived its granian"
+    finally:
+        server.stop()
