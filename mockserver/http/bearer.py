@@ -51,9 +51,8 @@ def authenticate_request(
     """The claims and the user of the request's Bearer token, whose permissions the token carries (as
     the docs say); how long that outcome holds is left under HOLDS_UNTIL."""
     environ[HOLDS_UNTIL] = math.inf  # a header refused, a token unknown, revoked or its user gone
-    token = parse_bearer(
-        environ.get("HTTP_AUTHORIZATION")
-    )  # as request.headers has it, without building that
+    # the header as request.headers has it, without building that
+    token = parse_bearer(environ.get("HTTP_AUTHORIZATION"))
     try:
         claims = tokens.authenticate(token)
     except TokenRejected as rejected:

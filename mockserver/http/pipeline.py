@@ -91,13 +91,14 @@ class RequestPipeline:
         mock = self._mock
         started = time.perf_counter() if mock.settings.log_requests else None
         seen = look(environ)
-        if seen is not None:
+        generation = 0
+        if seen is not None:  # only such a decision is remembered: a login or a body reads no generation
             decided = self._decided.get(seen[0])
             if decided is not None:
                 now = mock.clock.now()
                 if self._holds(decided, now):
                     return self._again(decided, environ, start_response, started, now)
-        generation = self._generation()
+            generation = self._generation()
         request = PlaneRequest(environ)
         reply = self._decide(request)
         try:
